@@ -1,0 +1,106 @@
+"""Queue numbers per service type: issued in order, restarting daily, called to the desk.
+
+The same service is used by the reception screens, the customer kiosk and
+``deskapp queue take``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deskapp import events
+from deskapp.config import SERVICES
+from deskapp.errors import NotFound, ValidationError
+from deskapp.numbering import next_queue_number, queue_code
+from deskapp.timeutil import to_db
+
+
+@dataclass(frozen=True)
+class QueueTicket:
+    id: int
+    service: str
+    day: str
+    number: int
+    code: str
+    status: str
+    issued_at: str
+    ahead: int  # customers of the same service waiting before this one when issued/read
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "service": self.service,
+            "day": self.day,
+            "number": self.number,
+            "status": self.status,
+            "issued_at": self.issued_at,
+            "ahead": self.ahead,
+        }
+
+
+def _require_service(service: str) -> str:
+    if service not in SERVICES:
+        raise ValidationError("service", "error.unknown_service", service=service, known=", ".join(SERVICES))
+    return service
+
+
+def take_number(station, actor, service: str) -> QueueTicket:
+    """Issue the next number of ``service`` today. Unique and strictly increasing across terminals."""
+    _require_service(service)
+    day = station.today()
+    issued_at = to_db(station.now())
+    with station.store.write() as conn:
+        number = next_queue_number(conn, service, day)
+        code = queue_code(station.config.queue_prefix[service], number)
+        cur = conn.execute(
+            "INSERT INTO queue_tickets (service, day, number, code, issued_at, terminal) VALUES (?, ?, ?, ?, ?, ?)",
+            (service, day.isoformat(), number, code, issued_at, actor.terminal),
+        )
+        ahead = conn.execute(
+            "SELECT COUNT(*) FROM queue_tickets WHERE day = ? AND status = 'waiting' AND service = ? AND number < ?",
+            (day.isoformat(), service, number),
+        ).fetchone()[0]
+        events.record(conn, station, actor, "queue.issued", subject=code, data={"service": service, "ahead": ahead})
+    return QueueTicket(cur.lastrowid, service, day.isoformat(), number, code, "waiting", issued_at, ahead)
+
+
+def waiting_counts(station) -> dict[str, int]:
+    day = station.today().isoformat()
+    rows = station.store.query(
+        "SELECT service, COUNT(*) AS n FROM queue_tickets WHERE day = ? AND status = 'waiting' GROUP BY service",
+        (day,),
+    )
+    counts = dict.fromkeys(SERVICES, 0)
+    counts.update({r["service"]: r["n"] for r in rows})
+    return counts
+
+
+def call_next(station, actor, service: str) -> QueueTicket | None:
+    """Call the lowest waiting number of ``service`` to the desk; None when nobody waits."""
+    _require_service(service)
+    day = station.today().isoformat()
+    with station.store.write() as conn:
+        row = conn.execute(
+            "SELECT * FROM queue_tickets WHERE day = ? AND status = 'waiting' AND service = ? ORDER BY number LIMIT 1",
+            (day, service),
+        ).fetchone()
+        if row is None:
+            return None
+        conn.execute(
+            "UPDATE queue_tickets SET status = 'called', called_at = ? WHERE id = ?", (to_db(station.now()), row["id"])
+        )
+        events.record(conn, station, actor, "queue.called", subject=row["code"], data={"service": service})
+    return QueueTicket(row["id"], service, day, row["number"], row["code"], "called", row["issued_at"], 0)
+
+
+def set_status(station, actor, code: str, status: str) -> None:
+    """Mark today's ticket ``code`` served or skipped (no-show)."""
+    if status not in ("served", "skipped", "waiting"):
+        raise ValidationError("status", "error.choice", value=status, allowed="served, skipped, waiting")
+    day = station.today().isoformat()
+    with station.store.write() as conn:
+        row = conn.execute("SELECT id FROM queue_tickets WHERE day = ? AND code = ?", (day, code)).fetchone()
+        if row is None:
+            raise NotFound("error.ticket_not_found", code=code)
+        conn.execute("UPDATE queue_tickets SET status = ? WHERE id = ?", (status, row["id"]))
+        events.record(conn, station, actor, f"queue.{status}", subject=code)

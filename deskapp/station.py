@@ -1,0 +1,90 @@
+"""The station in one object: its store, configuration, policy, clock and language.
+
+Services take a :class:`Station` and an :class:`Actor` (who is doing it, at which
+terminal) so that every change lands in the event log with its author.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import socket
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from deskapp.config import StationConfig, load_station_config
+from deskapp.i18n import Translator, translator
+from deskapp.policy import Policy, load_policy
+from deskapp.store import Store
+from deskapp.timeutil import Clock, station_zone, system_clock
+
+
+def terminal_name() -> str:
+    """This terminal's name in the event log: $DESKAPP_TERMINAL, else the host name."""
+    return (os.environ.get("DESKAPP_TERMINAL") or socket.gethostname() or "terminal")[:40]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something: a signed-in staff member, or a system user (CLI, kiosk)."""
+
+    name: str
+    terminal: str
+    staff_id: int | None = None
+    role: str | None = None
+
+    @classmethod
+    def system(cls, name: str | None = None, terminal: str | None = None) -> "Actor":
+        if name is None:
+            try:
+                user = getpass.getuser()
+            except Exception:  # no user database entry (containers)
+                user = str(os.getuid()) if hasattr(os, "getuid") else "user"
+            name = f"cli:{user}"
+        return cls(name=name, terminal=terminal or terminal_name())
+
+
+class Station:
+    def __init__(
+        self,
+        store: Store,
+        config: StationConfig,
+        policy: Policy,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.policy = policy
+        self.clock = clock
+        self.tz = station_zone(config.timezone)
+
+    @classmethod
+    def open(cls, path: str | Path, *, locale: str | None = None, clock: Clock = system_clock) -> "Station":
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        station_dir = path.parent
+        config = load_station_config(station_dir, locale)
+        policy = load_policy(station_dir)
+        return cls(Store(path), config, policy, clock)
+
+    @property
+    def directory(self) -> Path:
+        return self.store.path.parent
+
+    @cached_property
+    def tr(self) -> Translator:
+        return translator(self.config.locale, str(self.directory))
+
+    def now(self) -> dt.datetime:
+        return self.clock().astimezone(dt.timezone.utc)
+
+    def local_now(self) -> dt.datetime:
+        return self.clock().astimezone(self.tz)
+
+    def today(self) -> dt.date:
+        return self.local_now().date()
+
+    def close(self) -> None:
+        self.store.close()
