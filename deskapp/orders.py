@@ -537,3 +537,11 @@ def create_rework(station, actor, original_number: str, fault_reported: str, *, 
     )
     order = create_order(station, actor, data, rework_of=original.id, free_rework=decision.free)
     return order, decision
+
+
+def count_by_state(station) -> dict[str, int]:
+    """How many orders are in each state (one pass over the state index)."""
+    rows = station.store.query("SELECT state, COUNT(*) AS n FROM repair_orders GROUP BY state")
+    counts = {str(s): 0 for s in State}
+    counts.update({r["state"]: r["n"] for r in rows})
+    return counts

@@ -1,0 +1,181 @@
+"""The demo station, built from ``data/demo.toml`` through the real services.
+
+A station file records what it is (``meta.kind``: ``demo`` or ``live``); ``deskapp demo``
+refreshes a demo file and refuses to touch a live one.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+from deskapp import orders, queue, staff
+from deskapp.config import read_toml
+from deskapp.customers import CustomerInput, add_contract, create_customer, create_dealer
+from deskapp.data_files import data_path
+from deskapp.errors import DeskError
+from deskapp.orders import IntakeInput, Refused
+from deskapp.sales import import_sales_csv
+from deskapp.station import Actor, Station, terminal_name
+from deskapp.store import Store
+
+
+class DemoRefused(DeskError):
+    def __init__(self, path: Path) -> None:
+        super().__init__("cli.demo_refused_live", path=str(path))
+
+
+def mark_station(station: Station, kind: str) -> None:
+    with station.store.write() as conn:
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('kind', ?)", (kind,))
+
+
+def station_kind(path: Path) -> str | None:
+    store = Store(path)
+    try:
+        row = store.query_one("SELECT value FROM meta WHERE key = 'kind'")
+        return row["value"] if row else None
+    finally:
+        store.close()
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.remove(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+def build_demo(path: str | Path, *, locale: str | None = None) -> dict:
+    """Create (or rebuild) a demo station at ``path``; refuse if ``path`` is a live station."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and station_kind(path) != "demo":
+        raise DemoRefused(path)
+    building = path.with_name(path.name + ".building")
+    _remove(building)
+    station = Station.open(building, locale=locale)
+    try:
+        summary = populate(station)
+    finally:
+        station.close()
+    _remove(path)
+    os.replace(building, path)
+    return summary
+
+
+def populate(station: Station) -> dict:
+    spec = read_toml(data_path("demo.toml"))
+    locale = station.config.locale
+    terminal = terminal_name()
+    mark_station(station, "demo")
+    system = Actor.system(name="demo", terminal=terminal)
+    members = {m["name"]: staff.add_staff(station, system, m["name"], m["role"], spec["pin"]) for m in spec["staff"]}
+    by_role = {m.role: m.actor(terminal) for m in members.values()}
+    reception, pickup, manager = by_role["reception"], by_role["pickup"], by_role["manager"]
+
+    customers = []
+    today = station.today()
+    for c in spec["customers"]:
+        customer = create_customer(
+            station, reception,
+            CustomerInput(name=c["name"], phones=c["phones"], company=c.get("company", ""),
+                          address=c.get("address", ""), email=c.get("email", "")),
+        )
+        customers.append(customer)
+        if c.get("contract_level"):
+            add_contract(station, manager, customer.id, c["contract_level"], today - dt.timedelta(days=180),
+                         today + dt.timedelta(days=185), reference=f"MC-{customer.id:04d}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sales = Path(tmp) / "sales.csv"
+        with sales.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["serial", "model", "product_line", "purchased_on", "invoice_no", "seller",
+                             "customer_name", "customer_phone"])
+            for p in spec["purchases"]:
+                owner = customers[p["customer"]]
+                writer.writerow([p["serial"], p["model"], p["product_line"],
+                                 (today - dt.timedelta(days=p["days_ago"])).isoformat(), p["invoice_no"],
+                                 p["seller"], owner.name, owner.phones[0]])
+        imported = import_sales_csv(station, manager, sales)
+
+    products = {p["serial"]: p for p in spec["purchases"]}
+    count = 0
+    for o in spec["orders"]:
+        product = products[o["serial"]]
+        data = IntakeInput(
+            customer_id=customers[o["customer"]].id, product_line=product["product_line"], serial=o["serial"],
+            brand=o.get("brand", ""), model=product["model"], fault_reported=o["fault"][locale],
+            fault_confirmed=o["fault"][locale], invoice_no=product["invoice_no"],
+            intake={"accessories": ["adapter"] if product["product_line"] == "laptop" else [],
+                    "appearance": "", "backup_reminder_given": True},
+        )
+        order = orders.create_order(station, reception, data)
+        count += 1
+        for step in o["steps"]:
+            count += _step(station, order.number, step, members, terminal, pickup, manager, o["fault"][locale])
+
+    # Refusals are recorded too: a grey import and a dealer without the end customer.
+    for serial in ("NB-X14-0099-US",):
+        try:
+            orders.create_order(station, reception, IntakeInput(
+                customer_id=customers[5].id, product_line="laptop", serial=serial, fault_reported="-"))
+        except Refused:
+            pass
+    create_dealer(station, reception, "大同經銷 陳先生", "02-2999-0000", "大同電腦行")
+
+    for service in ("drop-off", "drop-off", "drop-off", "pickup", "inquiry"):
+        queue.take_number(station, Actor.system(name="kiosk", terminal="kiosk-1"), service)
+    return {"orders": count, "staff": len(members), "purchases": imported.added}
+
+
+def _step(station, number, step, members, terminal, pickup, manager, fault) -> int:
+    """Run one demo step; returns how many new orders it created (rework)."""
+    name, _, arg = step.partition(":")
+    order = orders.get_order(station, number)
+    engineer = members.get(arg) if name == "assign" else None
+    bench = (station.store.query_one("SELECT name FROM staff WHERE id = ?", (order.assigned_engineer_id,))
+             if order.assigned_engineer_id else None)
+    bench_actor = members[bench["name"]].actor(terminal) if bench else manager
+    if name == "assign":
+        orders.assign_engineer(station, manager, number, engineer.id)
+    elif name == "send_quote":
+        orders.advance(station, bench_actor, number, "send_quote", total=int(arg))
+    elif name in ("approve_quote", "decline_quote"):
+        orders.advance(station, bench_actor, number, name, method=arg)
+    elif name == "wait_for_part":
+        orders.advance(station, bench_actor, number, name, part=arg)
+    elif name == "record_repair":
+        orders.record_repair(station, bench_actor, number, f"{fault}: OK")
+    elif name == "repair_warranty":
+        orders.set_repair_warranty(station, bench_actor, number, int(arg))
+    elif name == "no_warranty":
+        orders.set_repair_warranty(station, bench_actor, number, 0, consent_recorded=True)
+    elif name == "declare_unrepairable":
+        orders.advance(station, bench_actor, number, name, reason=arg or "-")
+    elif name == "verify":
+        customer = station.store.query_one("SELECT name FROM customers WHERE id = ?", (order.customer_id,))
+        orders.record_verification(station, pickup, number, customer["name"])
+    elif name == "pay":
+        d = orders.order_details(station, number)
+        if d["money"]["due"] > 0:
+            orders.record_payment(station, pickup, number, d["money"]["due"], "card", invoice_no="ZZ-00000001")
+    elif name in ("release", "close"):
+        orders.advance(station, pickup, number, name)
+    elif name == "cancel":
+        orders.advance(station, manager, number, "cancel", reason="customer withdrew the request")
+    elif name == "rework":
+        orders.create_rework(station, by_reception(members, terminal), number, fault, same_fault=True)
+        return 1
+    else:
+        orders.advance(station, bench_actor, number, name)
+    return 0
+
+
+def by_reception(members, terminal) -> Actor:
+    return next(m for m in members.values() if m.role == "reception").actor(terminal)
