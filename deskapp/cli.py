@@ -224,7 +224,8 @@ def cmd_order_show(args, tr) -> int:
     lines.append(f"{t.t('cli.charges')}: {money(m['charged'])}  {t.t('cli.due')}: {money(m['due'])}")
     lines.append(f"{t.t('cli.events')}:")
     for e in d["events"]:
-        lines.append(f"  {_local(station, e['at'])}  {e['actor']}@{e['terminal']}  {e['kind']}")
+        kind = t.t(f"event.{e['kind']}") if t.has(f"event.{e['kind']}") else e["kind"]
+        lines.append(f"  {_local(station, e['at'])}  {e['actor']}@{e['terminal']}  {kind}")
     print("\n".join(clean(line) for line in lines))
     return 0
 

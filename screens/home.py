@@ -37,6 +37,9 @@ class HomeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        from deskapp.app import localize_bindings
+
+        localize_bindings(self, self.app.tr)
         self.load()
 
     def action_refresh(self) -> None:
@@ -58,6 +61,11 @@ class HomeScreen(Screen):
     def show(self, station, waiting: dict, open_orders: int, version: int) -> None:
         tr = station.tr
         self._version = version
+        if tr.locale != getattr(self, "_locale", None):
+            from deskapp.app import localize_bindings
+
+            self._locale = tr.locale
+            localize_bindings(self, tr)
         self.title = tr.t("app.title")
         self.sub_title = clean(station.config.text("name", tr.locale))
         self.query_one("#welcome", Label).update(tr.t("app.welcome", station=clean(station.config.text("name", tr.locale))))
