@@ -15,7 +15,7 @@ class TKey(str):
 class DeskError(Exception):
     """Base of every error deskapp shows to staff."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, /, **params: object) -> None:
         self.key = key
         self.params = params
         super().__init__(key)
@@ -34,7 +34,7 @@ class DeskError(Exception):
 class ValidationError(DeskError):
     """One field's input is wrong; ``field`` names it so a screen can show the message beside it."""
 
-    def __init__(self, field: str, key: str, **params: object) -> None:
+    def __init__(self, field: str, key: str, /, **params: object) -> None:
         self.field = field
         super().__init__(key, **params)
 

@@ -95,7 +95,7 @@ class Translator:
     def has(self, key: str) -> bool:
         return key in self.catalog
 
-    def t(self, key: str, **params: object) -> str:
+    def t(self, key: str, /, **params: object) -> str:
         template = self.catalog.get(key) or self._fallback.get(key)
         if template is None:
             return key
@@ -105,7 +105,7 @@ class Translator:
             # A station-edited phrase with a wrong placeholder still reads, unformatted.
             return template
 
-    def phrase(self, key: str, **params: object) -> str:
+    def phrase(self, key: str, /, **params: object) -> str:
         return self.t(f"phrase.{key}", **params)
 
 

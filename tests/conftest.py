@@ -1,0 +1,93 @@
+"""Shared fixtures: real station files in a temporary directory, a clock we can move."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+from deskapp.customers import CustomerInput, create_customer
+from deskapp.staff import add_staff
+from deskapp.station import Actor, Station
+
+ROOT = Path(__file__).resolve().parent.parent
+TAIPEI = dt.timezone(dt.timedelta(hours=8))
+
+
+class MovableClock:
+    """The station's clock in tests: starts at a fixed moment, moves when told."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.moment = start
+
+    def __call__(self) -> dt.datetime:
+        return self.moment
+
+    def set(self, moment: dt.datetime) -> None:
+        self.moment = moment
+
+    def advance(self, **delta) -> None:
+        self.moment += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock(dt.datetime(2026, 11, 24, 10, 0, tzinfo=TAIPEI))
+
+
+@pytest.fixture
+def station(tmp_path, clock):
+    st = Station.open(tmp_path / "station.db", locale="en", clock=clock)
+    yield st
+    st.close()
+
+
+@pytest.fixture
+def system() -> Actor:
+    return Actor.system(name="test", terminal="T1")
+
+
+@pytest.fixture
+def team(station, system):
+    """One staff member per role, as actors at terminal T1."""
+    members = {role: add_staff(station, system, f"{role}-person", role, "1234") for role in
+               ("reception", "engineer", "pickup", "manager")}
+    return {role: m.actor("T1") for role, m in members.items()} | {"ids": {r: m.id for r, m in members.items()}}
+
+
+@pytest.fixture
+def customer(station, team):
+    return create_customer(station, team["reception"], CustomerInput(name="王小明", phones=["0912-345-678"]))
+
+
+def run_python(*args: str, stdin: str | None = None, env: dict | None = None, timeout: float = 120):
+    """Run ``python ARGS`` in a real child process (same interpreter and environment)."""
+    import os
+    import subprocess
+
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
+    return subprocess.run(
+        [sys.executable, *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=timeout, cwd=ROOT
+    )
+
+
+def spawn_workers(kind: str, db, count: int, processes: int) -> list[dict]:
+    """Start ``processes`` real processes running tests/workers.py together; return their reports."""
+    import json
+    import subprocess
+    import time
+
+    start = time.time() + 1.5  # let every process import and open first, then go at once
+    procs = [
+        subprocess.Popen([sys.executable, str(ROOT / "tests" / "workers.py"), kind, str(db), str(count), str(start)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        for _ in range(processes)
+    ]
+    reports = []
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+        reports.append(json.loads(out))
+    return reports

@@ -1,0 +1,94 @@
+"""The order state machine: every legal move, illegal moves, and the guards (pure core)."""
+
+from __future__ import annotations
+
+import pytest
+
+from deskapp.errors import DomainError
+from deskapp.i18n import translator
+from deskapp.lifecycle import TRANSITIONS, OrderFacts, State, next_state
+
+S = State
+
+
+def facts(state, **kw):
+    base = dict(number="R2611-00001", state=state, chargeable=False, engineer_assigned=True, quote_status="none",
+                has_repair_record=True, verified=True, balance_due=0)
+    base.update(kw)
+    return OrderFacts(**base)
+
+
+DETAILS = {"send_quote": {"total": 1200}, "approve_quote": {"method": "signed"}, "decline_quote": {"method": "phone"},
+           "wait_for_part": {"part": "main board"}, "declare_unrepairable": {"reason": "board obsolete"},
+           "back_to_bench": {"reason": "fan still noisy"}, "cancel": {"reason": "customer withdrew"}}
+
+
+@pytest.mark.parametrize("action,source", [(a, s) for a, (sources, _) in TRANSITIONS.items() for s in sources])
+def test_every_legal_move(action, source):
+    chargeable = action in ("send_quote",) or source == S.APPROVED
+    f = facts(source, chargeable=chargeable, quote_status="approved" if source == S.APPROVED else "none")
+    assert next_state(f, action, DETAILS.get(action)) == TRANSITIONS[action][1]
+
+
+@pytest.mark.parametrize("action,source", [
+    (a, s) for a, (sources, _) in TRANSITIONS.items() for s in State if s not in sources
+])
+def test_every_illegal_move_is_refused_with_the_state_and_action_named(action, source):
+    with pytest.raises(DomainError) as err:
+        next_state(facts(source), action, DETAILS.get(action))
+    assert err.value.key == "error.illegal_transition"
+    text = err.value.render(translator("en"))
+    assert "R2611-00001" in text and translator("en").t(f"state.{source}") in text
+    assert translator("zh_TW").t(f"state.{source}") in err.value.render(translator("zh_TW"))
+
+
+def test_no_repair_work_on_a_chargeable_order_before_the_quote_is_approved():
+    with pytest.raises(DomainError) as err:
+        next_state(facts(S.DIAGNOSING, chargeable=True), "start_repair")
+    assert "approve the quote" in str(err.value)
+    assert next_state(facts(S.DIAGNOSING, chargeable=False), "start_repair") == S.IN_REPAIR
+
+
+def test_diagnosis_needs_an_assigned_engineer():
+    with pytest.raises(DomainError, match="no engineer"):
+        next_state(facts(S.RECEIVED, engineer_assigned=False), "start_diagnosis")
+
+
+def test_a_covered_order_needs_no_quote_and_a_quote_needs_a_total():
+    with pytest.raises(DomainError, match="needs no quote"):
+        next_state(facts(S.DIAGNOSING, chargeable=False), "send_quote", {"total": 100})
+    for bad in (None, 0, -5, "100", True):
+        with pytest.raises(DomainError, match="total"):
+            next_state(facts(S.DIAGNOSING, chargeable=True), "send_quote", {"total": bad})
+
+
+def test_a_quote_answer_says_how_the_customer_answered():
+    with pytest.raises(DomainError, match="phone, email, signed, stamped"):
+        next_state(facts(S.AWAITING_APPROVAL), "approve_quote", {"method": "nod"})
+
+
+def test_ready_needs_a_repair_record_unless_returned_unrepaired():
+    with pytest.raises(DomainError, match="no repair record"):
+        next_state(facts(S.IN_REPAIR, has_repair_record=False), "mark_ready")
+    assert next_state(facts(S.RETURN_UNREPAIRED, has_repair_record=False), "mark_ready") == S.READY
+
+
+def test_release_needs_verification_and_nothing_owed_or_a_waiver():
+    with pytest.raises(DomainError, match="verification"):
+        next_state(facts(S.READY, verified=False), "release")
+    with pytest.raises(DomainError, match="3,000"):
+        next_state(facts(S.READY, balance_due=3000), "release")
+    assert next_state(facts(S.READY, balance_due=3000, waived=True), "release") == S.RELEASED
+
+
+@pytest.mark.parametrize("action", ["wait_for_part", "declare_unrepairable", "back_to_bench", "cancel"])
+def test_moves_that_need_a_reason_refuse_an_empty_one(action):
+    source = TRANSITIONS[action][0][0]
+    for blank in ({}, {"reason": "  ", "part": ""}):
+        with pytest.raises(DomainError):
+            next_state(facts(source), action, blank)
+
+
+def test_unknown_action():
+    with pytest.raises(DomainError, match="Unknown action"):
+        next_state(facts(S.RECEIVED), "teleport")
