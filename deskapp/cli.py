@@ -57,30 +57,30 @@ def build_parser(tr) -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="deskapp", description=tr.t("cli.description"), parents=[common])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("init", parents=[common], help=tr.t("cli.init_help"))
-    sub.add_parser("demo", parents=[common], help=tr.t("cli.demo_help"))
-    imp = sub.add_parser("import-sales", parents=[common, as_json], help=tr.t("cli.import_help"))
+    sub.add_parser("init", parents=[common], help=tr.t("cli.init_help"), description=tr.t("cli.init_help"))
+    sub.add_parser("demo", parents=[common], help=tr.t("cli.demo_help"), description=tr.t("cli.demo_help"))
+    imp = sub.add_parser("import-sales", parents=[common, as_json], help=tr.t("cli.import_help"), description=tr.t("cli.import_help"))
     imp.add_argument("file", type=Path, metavar="FILE.csv")
 
-    queue = sub.add_parser("queue", help=tr.t("cli.queue_help"))
+    queue = sub.add_parser("queue", help=tr.t("cli.queue_help"), description=tr.t("cli.queue_help"))
     qsub = queue.add_subparsers(dest="queue_command", metavar="COMMAND", required=True)
-    take = qsub.add_parser("take", parents=[common, as_json], help=tr.t("cli.queue_take_help"))
+    take = qsub.add_parser("take", parents=[common, as_json], help=tr.t("cli.queue_take_help"), description=tr.t("cli.queue_take_help"))
     take.add_argument("service", choices=["drop-off", "pickup", "inquiry"])
 
-    order = sub.add_parser("order", help=tr.t("cli.order_help"))
+    order = sub.add_parser("order", help=tr.t("cli.order_help"), description=tr.t("cli.order_help"))
     osub = order.add_subparsers(dest="order_command", metavar="COMMAND", required=True)
-    olist = osub.add_parser("list", parents=[common, as_json], help=tr.t("cli.order_list_help"))
+    olist = osub.add_parser("list", parents=[common, as_json], help=tr.t("cli.order_list_help"), description=tr.t("cli.order_list_help"))
     olist.add_argument("--state", help=tr.t("cli.state_help"))
     olist.add_argument("--limit", type=int, default=50, help=tr.t("cli.limit_help"))
-    oshow = osub.add_parser("show", parents=[common, as_json], help=tr.t("cli.order_show_help"))
+    oshow = osub.add_parser("show", parents=[common, as_json], help=tr.t("cli.order_show_help"), description=tr.t("cli.order_show_help"))
     oshow.add_argument("number", metavar="NUMBER")
 
-    staff = sub.add_parser("staff", help=tr.t("cli.staff_help"))
+    staff = sub.add_parser("staff", help=tr.t("cli.staff_help"), description=tr.t("cli.staff_help"))
     ssub = staff.add_subparsers(dest="staff_command", metavar="COMMAND", required=True)
-    sadd = ssub.add_parser("add", parents=[common], help=tr.t("cli.staff_add_help"))
+    sadd = ssub.add_parser("add", parents=[common], help=tr.t("cli.staff_add_help"), description=tr.t("cli.staff_add_help"))
     sadd.add_argument("name", metavar="NAME")
     sadd.add_argument("--role", required=True, help=tr.t("cli.role_help"))
-    ssub.add_parser("list", parents=[common, as_json], help=tr.t("cli.staff_help"))
+    ssub.add_parser("list", parents=[common, as_json], help=tr.t("cli.staff_help"), description=tr.t("cli.staff_help"))
     return parser
 
 
