@@ -199,10 +199,6 @@ def create_order(station, actor, data: IntakeInput, *, rework_of: int | None = N
                 data={"reasons": [r.code for r in refused.decision.reasons], "customer_id": customer.id},
             )
         raise
-    device = register_device(
-        station, actor, product_line=data.product_line, serial=serial, brand=data.brand, model=data.model,
-        customer_id=customer.id,
-    )
     purchase = None if free_rework else find_purchase(station, serial=serial, invoice_no=data.invoice_no or None)
     level = contract_level(station, customer.id, station.today())
     local_now = station.local_now()
@@ -211,7 +207,13 @@ def create_order(station, actor, data: IntakeInput, *, rework_of: int | None = N
     else:
         promised = add_working_days(local_now, station.policy.product_lines[data.product_line]["completion_days"])
     now = to_db(station.now())
+    # One transaction for the whole intake: the device, the order, its charges and its
+    # event commit together or not at all (one fsync, and no orphan rows after a crash).
     with station.store.write() as conn:
+        device = register_device(
+            station, actor, product_line=data.product_line, serial=serial, brand=data.brand, model=data.model,
+            customer_id=customer.id,
+        )
         ticket_id = None
         if data.queue_code:
             row = conn.execute(

@@ -213,3 +213,13 @@ def test_list_orders_newest_first_and_by_state(station, team, customer, sales):
     assert [o.number for o in orders.list_orders(station, state="cancelled")] == [a]
     assert [o.number for o in orders.list_orders(station, open_only=True)] == [b]
     assert orders.get_order(station, "r2611 1").number == a  # scanner or hand-typed forms
+
+
+def test_an_intake_that_fails_half_way_leaves_nothing_behind(station, team, customer, sales):
+    with pytest.raises(ValidationError) as err:
+        orders.create_order(station, team["reception"], intake(customer, queue_code="A999"))
+    assert err.value.field == "queue_code"
+    counts = {t: station.store.query_one(f"SELECT COUNT(*) AS n FROM {t}")["n"]
+              for t in ("devices", "repair_orders", "order_counters")}
+    assert counts == {"devices": 0, "repair_orders": 0, "order_counters": 0}
+    assert orders.create_order(station, team["reception"], intake(customer)).number == "R2611-00001"
