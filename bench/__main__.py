@@ -1,0 +1,36 @@
+"""Run the benchmarks: ``python -m bench`` (all), or ``python -m bench writes lookups``.
+
+``--orders N`` sizes the generated station for the lookups (default 1,000,000; built
+once into bench/.cache/ and reused).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bench import common
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("which", nargs="*", choices=["writes", "lookups", "concurrency"], default=[])
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    args = parser.parse_args()
+    which = args.which or ["writes", "lookups", "concurrency"]
+    print(f"machine: {common.machine()}")
+    if "writes" in which:
+        from bench import writes
+
+        writes.run()
+    if "lookups" in which:
+        from bench import lookups
+
+        lookups.run(orders=args.orders)
+    if "concurrency" in which:
+        from bench import concurrency
+
+        concurrency.run()
+
+
+if __name__ == "__main__":
+    main()
