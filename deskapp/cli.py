@@ -108,13 +108,10 @@ def emit_json(data) -> None:
 # --------------------------------------------------------------------------- commands
 
 
-def open_station(args, *, create: bool = True):
+def open_station(args):
     from deskapp.station import Station
 
-    path = getattr(args, "db", None) or default_db_path()
-    if not create and not path.exists():
-        raise StoreError("error.store_not_sqlite", path=str(path), detail="no such file")
-    return Station.open(path, locale=getattr(args, "locale", None))
+    return Station.open(getattr(args, "db", None) or default_db_path(), locale=getattr(args, "locale", None))
 
 
 def cmd_init(args, tr) -> int:

@@ -7,11 +7,10 @@ directory (beside the station file) overrides it key by key.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deskapp.data_files import data_path
+from deskapp.data_files import data_path, read_toml
 from deskapp.errors import ConfigError
 from deskapp.i18n import LOCALES, locale_from_environment, normalise_locale
 
@@ -27,16 +26,6 @@ def _merge(base: dict, over: dict) -> dict:
         else:
             out[key] = value
     return out
-
-
-def read_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError("config.toml_syntax", path=str(path), detail=str(exc)) from exc
-    except OSError as exc:
-        raise ConfigError("config.unreadable", path=str(path), detail=exc.strerror or str(exc)) from exc
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,8 @@ import tempfile
 from pathlib import Path
 
 from deskapp import orders, queue, staff
-from deskapp.config import read_toml
 from deskapp.customers import CustomerInput, add_contract, create_customer, create_dealer
-from deskapp.data_files import data_path
+from deskapp.data_files import data_path, read_toml
 from deskapp.errors import DeskError
 from deskapp.orders import IntakeInput, Refused
 from deskapp.sales import import_sales_csv

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import os
 import string
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from deskapp.data_files import data_path
+from deskapp.data_files import data_path, read_toml
 from deskapp.errors import ConfigError
 
 LOCALES = ("zh_TW", "zh_CN", "en")
@@ -58,25 +57,17 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def _load_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError("config.toml_syntax", path=str(path), detail=str(exc)) from exc
-
-
 def load_catalog(locale: str, overlay_dir: Path | None = None) -> dict[str, str]:
     """All strings of one locale: interface strings plus ``phrase.*`` keys."""
     if locale not in LOCALES:
         raise ConfigError("config.unknown_locale", locale=locale, known=", ".join(LOCALES))
-    catalog = _flatten(_load_toml(data_path("locales", f"{locale}.toml")))
-    catalog.update(_flatten(_load_toml(data_path("phrases", f"{locale}.toml")), "phrase."))
+    catalog = _flatten(read_toml(data_path("locales", f"{locale}.toml")))
+    catalog.update(_flatten(read_toml(data_path("phrases", f"{locale}.toml")), "phrase."))
     if overlay_dir is not None:
         for sub, prefix in (("locales", ""), ("phrases", "phrase.")):
             path = Path(overlay_dir) / sub / f"{locale}.toml"
             if path.is_file():
-                catalog.update(_flatten(_load_toml(path), prefix))
+                catalog.update(_flatten(read_toml(path), prefix))
     return catalog
 
 

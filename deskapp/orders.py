@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from deskapp import events, validate
 from deskapp.customers import get_customer
@@ -92,42 +92,16 @@ class RepairOrder:
         return self.state in OPEN_STATES
 
 
+_CONVERT = {"state": State, "chargeable": bool, "no_warranty_consent": bool,
+            "warranty_reasons": json.loads, "intake": json.loads}
+
+
 def _order(row) -> RepairOrder:
-    return RepairOrder(
-        id=row["id"],
-        number=row["number"],
-        state=State(row["state"]),
-        customer_id=row["customer_id"],
-        device_id=row["device_id"],
-        dealer_id=row["dealer_id"],
-        rework_of=row["rework_of"],
-        warranty_status=row["warranty_status"],
-        chargeable=bool(row["chargeable"]),
-        warranty_ends=row["warranty_ends"],
-        warranty_reasons=json.loads(row["warranty_reasons"]),
-        contract_level=row["contract_level"],
-        fault_reported=row["fault_reported"],
-        fault_confirmed=row["fault_confirmed"],
-        intake=json.loads(row["intake"]),
-        assigned_engineer_id=row["assigned_engineer_id"],
-        promised_at=row["promised_at"],
-        quote_status=row["quote_status"],
-        quote_total=row["quote_total"],
-        quote_answer=row["quote_answer"],
-        repair_record=row["repair_record"],
-        outcome=row["outcome"],
-        unrepaired_reason=row["unrepaired_reason"],
-        repair_warranty_months=row["repair_warranty_months"],
-        no_warranty_consent=bool(row["no_warranty_consent"]),
-        verified_at=row["verified_at"],
-        verified_by=row["verified_by"],
-        waiver_reason=row["waiver_reason"],
-        cancel_reason=row["cancel_reason"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        released_at=row["released_at"],
-        closed_at=row["closed_at"],
-    )
+    return RepairOrder(**{f.name: _CONVERT.get(f.name, _same)(row[f.name]) for f in fields(RepairOrder)})
+
+
+def _same(value):
+    return value
 
 
 # --------------------------------------------------------------------------- intake

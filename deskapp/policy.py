@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deskapp.config import read_toml
-from deskapp.data_files import data_path
+from deskapp.data_files import data_path, read_toml
 from deskapp.errors import ConfigError, DomainError
 from deskapp.timeutil import add_months
 

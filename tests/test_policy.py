@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from deskapp.config import read_toml
-from deskapp.data_files import data_path
+from deskapp.data_files import data_path, read_toml
 from deskapp.errors import ConfigError, DomainError
 from deskapp.i18n import LOCALES, translator
 from deskapp.policy import CAUSES, PurchaseFacts, load_policy, policy_from_dict
