@@ -13,10 +13,14 @@ from bench import common
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("which", nargs="*", choices=["writes", "lookups", "concurrency"], default=[])
+    parser.add_argument("which", nargs="*", metavar="writes|lookups|concurrency")
     parser.add_argument("--orders", type=int, default=1_000_000)
     args = parser.parse_args()
-    which = args.which or ["writes", "lookups", "concurrency"]
+    known = ["writes", "lookups", "concurrency"]
+    unknown = [w for w in args.which if w not in known]
+    if unknown:
+        parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(known)}")
+    which = args.which or known
     print(f"machine: {common.machine()}")
     if "writes" in which:
         from bench import writes

@@ -76,9 +76,11 @@ def run(orders: int = 1_000_000, samples: int = 1000) -> dict:
     for fn in cases.values():  # warm the page cache the way a running terminal has it
         for i in range(50):
             fn(i)
-    results = {}
-    for label, fn in cases.items():
-        results[label] = summary([timed(fn, i) for i in range(samples)])
+    times: dict[str, list[float]] = {label: [] for label in cases}
+    for i in range(samples):  # interleaved, so drift and cache effects hit every case alike
+        for label, fn in cases.items():
+            times[label].append(timed(fn, i))
+    results = {label: summary(t) for label, t in times.items()}
     base = results["order by rowid (baseline)"]["median_ms"]
     for label, stats in results.items():
         extra = "" if "baseline" in label else f"   {stats['median_ms'] / base:.1f}x baseline"

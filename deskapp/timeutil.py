@@ -30,7 +30,8 @@ def station_zone(name: str) -> dt.tzinfo:
 def to_db(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat is several times faster than strftime, and this is on every write.
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def from_db(text: str | None) -> dt.datetime | None:
