@@ -47,11 +47,16 @@ class HomeScreen(Screen):
 
     @work(thread=True, exclusive=True, group="home")
     def load(self) -> None:
-        from deskapp.orders import count_by_state
+        from deskapp.errors import DeskError
         from deskapp.lifecycle import OPEN_STATES
+        from deskapp.orders import count_by_state
         from deskapp.queue import waiting_counts
 
-        station = self.app.station or self.app.open_station()
+        try:
+            station = self.app.station or self.app.open_station()
+        except DeskError as exc:  # a file too new, not a station, unreadable: say so, do not crash
+            self.app.call_from_thread(self.show_problem, exc.render(self.app.tr))
+            return
         waiting = waiting_counts(station)
         by_state = count_by_state(station)
         open_orders = sum(by_state[str(s)] for s in OPEN_STATES)
@@ -78,6 +83,12 @@ class HomeScreen(Screen):
         if not getattr(self, "_polling", False):
             self._polling = True
             self.set_interval(1.0, self.poll_changes)
+
+    def show_problem(self, message: str) -> None:
+        label = self.query_one("#welcome", Label)
+        label.add_class("error")
+        label.update(clean(message))
+        self.notify(clean(message), severity="error", timeout=30)
 
     def poll_changes(self) -> None:
         """Another terminal committed? Reload (PRAGMA data_version is cheap)."""

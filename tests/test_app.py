@@ -56,3 +56,20 @@ async def test_quit_key_closes_the_app(demo_db):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
+
+
+async def test_a_station_file_from_a_newer_deskapp_is_explained_not_crashed_on(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "station.db"
+    Station.open(db, locale="en").close()
+    raw = sqlite3.connect(db)
+    raw.execute("PRAGMA user_version = 99")
+    raw.commit()
+    raw.close()
+    app = DeskApp(db, locale="zh_TW")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(app.screen.query_one("#welcome").render())
+        assert "較新版的 deskapp" in text and app.is_running
