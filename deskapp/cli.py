@@ -75,6 +75,11 @@ def build_parser(tr) -> argparse.ArgumentParser:
     oshow = osub.add_parser("show", parents=[common, as_json], help=tr.t("cli.order_show_help"), description=tr.t("cli.order_show_help"))
     oshow.add_argument("number", metavar="NUMBER")
 
+    rep = sub.add_parser("reprint", parents=[common], help=tr.t("cli.reprint_help"), description=tr.t("cli.reprint_help"))
+    rep.add_argument("number", metavar="ORDER")
+    rep.add_argument("--doc", required=True, choices=["voucher", "tag"])
+    rep.add_argument("--printer", metavar="URL", help=tr.t("cli.printer_help"))
+
     staff = sub.add_parser("staff", help=tr.t("cli.staff_help"), description=tr.t("cli.staff_help"))
     ssub = staff.add_subparsers(dest="staff_command", metavar="COMMAND", required=True)
     sadd = ssub.add_parser("add", parents=[common], help=tr.t("cli.staff_add_help"), description=tr.t("cli.staff_add_help"))
@@ -263,6 +268,19 @@ def cmd_staff_list(args, tr) -> int:
     return 0
 
 
+def cmd_reprint(args, tr) -> int:
+    from deskapp.printouts import print_tag, print_voucher
+    from deskapp.station import Actor
+
+    station = open_station(args)
+    if args.doc == "voucher":
+        print_voucher(station, Actor.system(), args.number, reprint=True, printer=args.printer)
+    else:
+        print_tag(station, Actor.system(), args.number, reprint=True, printer=args.printer)
+    print(station.tr.t("cli.reprinted", doc=station.tr.t(f"cli.doc_{args.doc}"), number=args.number.upper()))
+    return 0
+
+
 def cmd_app(args, tr) -> int:
     from deskapp.app import run_app
 
@@ -283,6 +301,7 @@ COMMANDS = {
     ("queue", "take"): cmd_queue_take,
     ("order", "list"): cmd_order_list,
     ("order", "show"): cmd_order_show,
+    ("reprint", None): cmd_reprint,
     ("staff", "add"): cmd_staff_add,
     ("staff", "list"): cmd_staff_list,
 }

@@ -37,6 +37,10 @@ class StationConfig:
     queue_prefix: dict[str, str]
     contact: dict[str, str]
     localized: dict[str, dict[str, str]] = field(default_factory=dict)
+    printer_url: str = ""
+    paper_mm: int = 80
+    printer_encoding: str = "auto"
+    assignment: dict[str, list[str]] = field(default_factory=dict)
 
     def text(self, key: str, locale: str) -> str:
         """A customer-facing value (name, address, hours) in ``locale``, falling back to the default."""
@@ -89,6 +93,21 @@ def load_station_config(station_dir: Path | None = None, locale: str | None = No
         if loc not in LOCALES or not isinstance(values, dict):
             raise bad(f"localized.{loc}", f"locale must be one of {', '.join(LOCALES)}")
         localized[loc] = {k: str(v) for k, v in values.items()}
+    printer = raw.get("printer", {})
+    paper = printer.get("paper_mm", 80)
+    if paper not in (58, 80):
+        raise bad("printer.paper_mm", "must be 58 or 80")
+    encoding = printer.get("encoding", "auto")
+    if encoding not in ("auto", "big5", "gb18030", "ascii"):
+        raise bad("printer.encoding", "must be auto, big5, gb18030 or ascii")
+    url = str(printer.get("url", "")).strip()
+    if url and not re.match(r"^(tcp://|file:|usb:|serial:)", url):
+        raise bad("printer.url", "must start with tcp://, file:, usb: or serial: (or be empty)")
+    assignment = {}
+    for line, names in raw.get("assignment", {}).items():
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise bad(f"assignment.{line}", "must be a list of engineer names")
+        assignment[line] = names
     return StationConfig(
         name=name.strip(),
         locale=resolved,
@@ -97,4 +116,8 @@ def load_station_config(station_dir: Path | None = None, locale: str | None = No
         queue_prefix=queue_prefix,
         contact=contact,
         localized=localized,
+        printer_url=url,
+        paper_mm=paper,
+        printer_encoding=encoding,
+        assignment=assignment,
     )

@@ -49,6 +49,7 @@ class IntakeInput:
     part: str | None = None
     causes: tuple[str, ...] = ()
     intake: dict = field(default_factory=dict)
+    passcode: str = ""  # the device's login password/PIN, if left for testing; never printed
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ class RepairOrder:
     updated_at: str
     released_at: str | None
     closed_at: str | None
+    voucher_signed_at: str | None = None
+    inspection_due_at: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -201,6 +204,7 @@ def _insert_order(conn, station, actor, data, customer, serial, accepted, fault_
     else:
         promised = add_working_days(local_now, station.policy.product_lines[data.product_line]["completion_days"])
     now = to_db(station.now())
+    inspection_due = to_db(station.now() + dt.timedelta(minutes=station.policy.inspection_estimate_minutes))
     reasons_json = _reasons_json(decision)
     device = upsert_device(
         conn, station, actor, product_line=data.product_line, serial=serial, brand=data.brand, model=data.model,
@@ -219,17 +223,21 @@ def _insert_order(conn, station, actor, data, customer, serial, accepted, fault_
     cur = conn.execute(
         """INSERT INTO repair_orders (number, state, customer_id, dealer_id, device_id, purchase_id,
                queue_ticket_id, rework_of, warranty_status, chargeable, warranty_ends, warranty_reasons,
-               contract_level, fault_reported, fault_confirmed, intake, promised_at, created_at, updated_at)
-           VALUES (?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               contract_level, fault_reported, fault_confirmed, intake, promised_at, inspection_due_at,
+               created_at, updated_at)
+           VALUES (?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             number, customer["id"], data.dealer_id, device.id, purchase.id if purchase else None, ticket_id,
             rework_of, decision.status, int(decision.chargeable),
             decision.warranty_ends.isoformat() if decision.warranty_ends else None,
             reasons_json, level, fault_reported, fault_confirmed,
-            json.dumps(data.intake, ensure_ascii=False), to_db(promised), now, now,
+            json.dumps(data.intake, ensure_ascii=False), to_db(promised), inspection_due, now, now,
         ),
     )
     order_id = cur.lastrowid
+    if data.passcode:
+        conn.execute("INSERT INTO device_passcodes (order_id, passcode, created_at) VALUES (?, ?, ?)",
+                     (order_id, data.passcode, now))
     if decision.inspection_fee:
         conn.execute(
             "INSERT INTO charges (order_id, kind, amount, description, created_at) VALUES (?, 'inspection_fee', ?, ?, ?)",
@@ -251,7 +259,7 @@ def _insert_order(conn, station, actor, data, customer, serial, accepted, fault_
         promised_at=to_db(promised), quote_status="none", quote_total=0, quote_answer="", repair_record="",
         outcome="", unrepaired_reason="", repair_warranty_months=None, no_warranty_consent=False,
         verified_at=None, verified_by="", waiver_reason="", cancel_reason="", created_at=now, updated_at=now,
-        released_at=None, closed_at=None,
+        released_at=None, closed_at=None, inspection_due_at=inspection_due,
     )
 
 
@@ -454,6 +462,8 @@ def advance(station, actor, number: str, action: str, **details) -> RepairOrder:
         )
         if cur.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as a tripwire
             raise DomainError("error.order_changed", number=row["number"])
+        if action in ("close", "cancel"):  # the customer's device passcode leaves with the order
+            conn.execute("DELETE FROM device_passcodes WHERE order_id = ?", (row["id"],))
         if action == "approve_quote":
             conn.execute(
                 "INSERT INTO charges (order_id, kind, amount, description, created_at) VALUES (?, 'quote', ?, ?, ?)",
@@ -568,3 +578,32 @@ def count_by_state(station) -> dict[str, int]:
     counts = {str(s): 0 for s in State}
     counts.update({r["state"]: r["n"] for r in rows})
     return counts
+
+
+def has_passcode(station, number: str) -> bool:
+    order = get_order(station, number)
+    return station.store.query_one("SELECT 1 FROM device_passcodes WHERE order_id = ?", (order.id,)) is not None
+
+
+def reveal_passcode(station, actor, number: str) -> str:
+    """The device passcode, for the engineer the order is assigned to only; every look is logged."""
+    order = get_order(station, number)
+    if actor.staff_id is None or actor.staff_id != order.assigned_engineer_id:
+        raise DomainError("error.passcode_not_yours", number=order.number)
+    row = station.store.query_one("SELECT passcode FROM device_passcodes WHERE order_id = ?", (order.id,))
+    if row is None:
+        raise NotFound("error.no_passcode", number=order.number)
+    with station.store.write() as conn:
+        events.record(conn, station, actor, "order.passcode_viewed", order_id=order.id, subject=order.number)
+    return row["passcode"]
+
+
+def awaiting_hand_off(station, limit: int = 50) -> list[OrderSummary]:
+    """Orders taken in but not yet handed to an inspection engineer, oldest first."""
+    rows = station.store.query(
+        """SELECT o.number, o.state, c.name AS customer, d.product_line, d.model, d.serial, o.created_at, o.promised_at
+           FROM repair_orders o JOIN customers c ON c.id = o.customer_id JOIN devices d ON d.id = o.device_id
+           WHERE o.state = 'received' AND o.assigned_engineer_id IS NULL ORDER BY o.id LIMIT ?""",
+        (limit,),
+    )
+    return [OrderSummary(**dict(r)) for r in rows]

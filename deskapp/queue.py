@@ -75,22 +75,44 @@ def waiting_counts(station) -> dict[str, int]:
     return counts
 
 
-def call_next(station, actor, service: str) -> QueueTicket | None:
-    """Call the lowest waiting number of ``service`` to the desk; None when nobody waits."""
-    _require_service(service)
+def call_next(station, actor, service: str | tuple[str, ...]) -> QueueTicket | None:
+    """Call the longest-waiting number of ``service`` (or of several services, as the reception
+    desk serves drop-off and inquiry) to the desk; None when nobody waits."""
+    services = (service,) if isinstance(service, str) else tuple(service)
+    for s in services:
+        _require_service(s)
     day = station.today().isoformat()
+    marks = ",".join("?" * len(services))
     with station.store.write() as conn:
         row = conn.execute(
-            "SELECT * FROM queue_tickets WHERE day = ? AND status = 'waiting' AND service = ? ORDER BY number LIMIT 1",
-            (day, service),
+            f"SELECT * FROM queue_tickets WHERE day = ? AND status = 'waiting' AND service IN ({marks})"
+            " ORDER BY issued_at, number LIMIT 1",
+            (day, *services),
         ).fetchone()
         if row is None:
             return None
         conn.execute(
             "UPDATE queue_tickets SET status = 'called', called_at = ? WHERE id = ?", (to_db(station.now()), row["id"])
         )
-        events.record(conn, station, actor, "queue.called", subject=row["code"], data={"service": service})
-    return QueueTicket(row["id"], service, day, row["number"], row["code"], "called", row["issued_at"], 0)
+        events.record(conn, station, actor, "queue.called", subject=row["code"], data={"service": row["service"]})
+    return QueueTicket(row["id"], row["service"], day, row["number"], row["code"], "called", row["issued_at"], 0)
+
+
+def now_serving(station) -> QueueTicket | None:
+    """The number most recently called today (what the desk is serving)."""
+    row = station.store.query_one(
+        "SELECT * FROM queue_tickets WHERE day = ? AND status = 'called' ORDER BY called_at DESC LIMIT 1",
+        (station.today().isoformat(),),
+    )
+    if row is None:
+        return None
+    return QueueTicket(row["id"], row["service"], row["day"], row["number"], row["code"], row["status"], row["issued_at"], 0)
+
+
+def recall(station, actor, code: str) -> None:
+    """Call the same number again (logged: the customer was called twice)."""
+    with station.store.write() as conn:
+        events.record(conn, station, actor, "queue.recalled", subject=code)
 
 
 def set_status(station, actor, code: str, status: str) -> None:

@@ -218,6 +218,38 @@ def m002_queue_and_orders(db) -> None:
     )
 
 
+@step
+def m003_intake_drafts_passcodes_vouchers(db) -> None:
+    _run(
+        db,
+        [
+            # The check code printed on the pickup voucher, kept only as a salted hash.
+            "ALTER TABLE repair_orders ADD COLUMN voucher_code_hash BLOB",
+            "ALTER TABLE repair_orders ADD COLUMN voucher_code_salt BLOB",
+            "ALTER TABLE repair_orders ADD COLUMN voucher_signed_at TEXT",
+            "ALTER TABLE repair_orders ADD COLUMN inspection_due_at TEXT",
+            # The device's login password or PIN, if the customer left it for testing:
+            # shown only to the assigned engineer, deleted when the order closes.
+            """CREATE TABLE device_passcodes (
+                order_id INTEGER PRIMARY KEY REFERENCES repair_orders(id),
+                passcode TEXT NOT NULL,
+                created_at TEXT NOT NULL)""",
+            # A pre-inspection in progress, saved at every step so a crash loses nothing.
+            """CREATE TABLE intake_drafts (
+                id INTEGER PRIMARY KEY,
+                terminal TEXT NOT NULL,
+                staff_id INTEGER REFERENCES staff(id),
+                step TEXT NOT NULL,
+                data TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'refused', 'discarded')),
+                order_id INTEGER REFERENCES repair_orders(id),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL)""",
+            "CREATE INDEX intake_drafts_open ON intake_drafts(status, terminal) WHERE status = 'open'",
+        ],
+    )
+
+
 SCHEMA_VERSION = len(STEPS)
 OUR_TABLES = {"meta", "_sqlite_migrations"}
 

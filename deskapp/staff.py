@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 
 from deskapp import events, validate
+from deskapp.hashing import hash_secret, matches, new_salt
 from deskapp.errors import DomainError, NotFound, ValidationError
 from deskapp.station import Actor
 from deskapp.timeutil import to_db
 
 ROLES = ("reception", "engineer", "pickup", "manager")
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
 
 @dataclass(frozen=True)
@@ -27,10 +24,6 @@ class Staff:
         return Actor(name=self.name, terminal=terminal, staff_id=self.id, role=self.role)
 
 
-def hash_pin(pin: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT)
-
-
 def _staff(row) -> Staff:
     return Staff(id=row["id"], name=row["name"], role=row["role"], active=bool(row["active"]))
 
@@ -39,8 +32,8 @@ def add_staff(station, actor: Actor, name: str, role: str, pin: str) -> Staff:
     name = validate.required_text("name", name, max_len=40)
     role = validate.choice("role", role, ROLES)
     pin = validate.pin("pin", pin)
-    salt = secrets.token_bytes(16)
-    digest = hash_pin(pin, salt)
+    salt = new_salt()
+    digest = hash_secret(pin, salt)
     with station.store.write() as conn:
         if conn.execute("SELECT 1 FROM staff WHERE name = ?", (name,)).fetchone():
             raise ValidationError("name", "error.staff_exists", name=name)
@@ -70,7 +63,7 @@ def get_staff(station, staff_id: int) -> Staff:
 def sign_in(station, name: str, pin: str, terminal: str) -> Staff:
     """Check a PIN; every attempt, good or bad, is logged (without the PIN)."""
     row = station.store.query_one("SELECT * FROM staff WHERE name = ? AND active", (name,))
-    ok = row is not None and hmac.compare_digest(hash_pin(str(pin), row["pin_salt"]), row["pin_hash"])
+    ok = row is not None and matches(str(pin), row["pin_salt"], row["pin_hash"])
     who = Actor(name=name, terminal=terminal, staff_id=row["id"] if row else None, role=row["role"] if row else None)
     with station.store.write() as conn:
         events.record(conn, station, who, "staff.sign_in" if ok else "staff.sign_in_failed", subject=name)

@@ -51,9 +51,20 @@ def test_every_key_the_code_uses_is_in_the_catalogs():
     code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "deskapp").glob("*.py"))
     code += "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "screens").glob("*.py"))
     literal = set(re.findall(r'"((?:error|config|cli|app)\.[a-z_]+)"', code))
+    literal |= set(re.findall(r'\.t\("([a-z_]+\.[a-z_.\-]+)"[,)]', code))  # tr.t("section.key")
     phrases = {f"phrase.{k}" for k in re.findall(r'Phrase\("([a-z_.]+)"', code)}
+    phrases |= {f"phrase.{k}" for k in re.findall(r'\.phrase\("([a-z_.]+)"', code)}
+    from deskapp.intake import PHRASES
+    phrases |= {f"phrase.{k}" for keys in PHRASES.values() for k in keys}
     reasons = {f"reason.{k}" for k in re.findall(r'Reason\("([a-z_]+)"', code)}
-    states = {f"state.{s}" for s in State} | {f"action.{a}" for a in ACTIONS} | {f"event.order.{a}" for a in ACTIONS}
+    from deskapp.checklists import _load
+    from deskapp.intake import PROOFS, STEPS
+
+    checklists = _load()
+    dynamic = ({f"pre.step_{s}" for s in STEPS} | {f"pre.proof_{p}" for p in PROOFS}
+               | {f"accessory.{a}" for items in checklists["accessories"].values() for a in items}
+               | {f"appearance.{a}" for a in checklists["appearance"]["items"]})
+    states = dynamic | {f"state.{s}" for s in State} | {f"action.{a}" for a in ACTIONS} | {f"event.order.{a}" for a in ACTIONS}
     used = literal | phrases | reasons | states
     assert len(used) > 100
     assert sorted(used - set(CATALOGS["en"])) == []

@@ -1,0 +1,31 @@
+"""Pre-inspection checklists from ``data/checklists.toml`` (accessories per product line,
+appearance items), validated when loaded."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from deskapp.data_files import data_path, read_toml
+from deskapp.errors import ConfigError
+
+
+@lru_cache(maxsize=1)
+def _load() -> dict:
+    path = data_path("checklists.toml")
+    raw = read_toml(path)
+    for line, items in raw.get("accessories", {}).items():
+        if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
+            raise ConfigError("config.invalid_value", path=str(path), key=f"accessories.{line}",
+                              problem="must be a list of item names")
+    items = raw.get("appearance", {}).get("items", [])
+    if not isinstance(items, list):
+        raise ConfigError("config.invalid_value", path=str(path), key="appearance.items", problem="must be a list")
+    return raw
+
+
+def accessories_for(product_line: str) -> list[str]:
+    return list(_load().get("accessories", {}).get(product_line, []))
+
+
+def appearance_items() -> list[str]:
+    return list(_load().get("appearance", {}).get("items", []))

@@ -1,0 +1,79 @@
+"""Small widgets shared by the flow's screens."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+from deskapp.text import clean
+
+
+class Teleprompter(Static):
+    """The standard phrases for the current step, for staff to read to the customer."""
+
+    DEFAULT_CSS = """
+    Teleprompter {
+        border: round $accent;
+        padding: 0 1;
+        height: auto;
+        max-height: 100%;
+    }
+    """
+
+    def show(self, title: str, phrases: list[str]) -> None:
+        self.border_title = clean(title)
+        self.update("\n\n".join(f"「{clean(p)}」" if p and not p.isascii() else f"“{clean(p)}”" for p in phrases))
+
+
+class FormField(Vertical):
+    """A label, an input and the place for its error message, right under it."""
+
+    DEFAULT_CSS = """
+    FormField { height: auto; margin-bottom: 0; }
+    FormField > .field-label { color: $text-muted; }
+    FormField > .field-error { color: $error; height: auto; }
+    """
+
+    def __init__(self, label: str, field_id: str, *, placeholder: str = "", password: bool = False,
+                 value: str = "", max_length: int = 0) -> None:
+        super().__init__(id=f"field-{field_id}")
+        self.field_id = field_id
+        self._label = label
+        self._input = Input(value=value, placeholder=placeholder, password=password, id=field_id, compact=True,
+                            max_length=max_length)
+
+    def compose(self) -> ComposeResult:
+        yield Label(clean(self._label), classes="field-label")
+        yield self._input
+        yield Label("", classes="field-error", id=f"{self.field_id}-error")
+
+    def on_mount(self) -> None:
+        self.query_one(".field-error", Label).display = False
+
+    def set_error(self, message: str) -> None:
+        label = self.query_one(".field-error", Label)
+        label.update(clean(message))
+        label.display = True
+        self.query_one(Input).add_class("-invalid")
+
+    def clear_error(self) -> None:
+        label = self.query_one(".field-error", Label)
+        label.update("")
+        label.display = False
+        self.query_one(Input).remove_class("-invalid")
+
+
+def show_field_error(screen: Widget, field: str, message: str) -> bool:
+    """Put ``message`` under the field named ``field``; False if the screen has no such field."""
+    found = screen.query(f"#field-{field}")
+    if not found:
+        return False
+    found.first(FormField).set_error(message)
+    return True
+
+
+def clear_field_errors(screen: Widget) -> None:
+    for f in screen.query(FormField):
+        f.clear_error()
