@@ -136,8 +136,13 @@ class GreetingScreen(Screen):
         self.app.push_screen(QueueScreen())
 
     def action_pre_inspection(self) -> None:
-        from screens.pre_inspection import PreInspectionScreen
+        from deskapp import drafts
+        from screens.pre_inspection import PreInspectionScreen, ResumeDraftScreen
 
+        waiting = drafts.open_drafts(self.app.station, self.app.terminal)
+        if waiting:  # finish what this terminal started before beginning another
+            self.app.push_screen(ResumeDraftScreen(waiting[0]))
+            return
         serving = getattr(self, "_serving", None)
         self.app.push_screen(PreInspectionScreen(queue_code=serving.code if serving else ""))
 

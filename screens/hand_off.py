@@ -27,31 +27,36 @@ class HandOffScreen(Screen):
         self.number = number
 
     def compose(self) -> ComposeResult:
+        from deskapp.assignment import suggest_engineer
+        from deskapp.devices import get_device
+        from deskapp.orders import get_order
+
         tr = self.app.tr
+        station = self.app.station
+        self.order = get_order(station, self.number)
+        self.product_line = get_device(station, self.order.device_id).product_line
+        self.suggestion = suggest_engineer(station, self.product_line)
+        options = [(f"{clean(name)} ({tr.t('handoff.open_count', count=count)})", staff_id)
+                   for name, staff_id, count in self.suggestion.load]
         yield Header(show_clock=True)
         with Horizontal(id="hand-off"):
             with Vertical(id="hand-off-form"):
                 yield Static("", id="promise")
                 yield Static("", id="rule")
                 yield Label(tr.t("handoff.engineer"), classes="field-label")
-                yield Select([], id="engineer", allow_blank=False, prompt=tr.t("pre.pick"))
+                yield Select(options, id="engineer", allow_blank=False, value=self.suggestion.staff_id)
                 yield FormField(tr.t("handoff.override_reason"), "override_reason")
             yield Teleprompter(id="prompter")
         yield Footer()
 
     def on_mount(self) -> None:
         from deskapp.app import localize_bindings
-        from deskapp.assignment import suggest_engineer
-        from deskapp.devices import get_device
-        from deskapp.orders import get_order
         from deskapp.printouts import local_time
 
         tr = self.app.tr
         localize_bindings(self, tr)
         station = self.app.station
-        order = get_order(station, self.number)
-        device = get_device(station, order.device_id)
-        self.suggestion = suggest_engineer(station, device.product_line)
+        order = self.order
         inspection = local_time(station, order.inspection_due_at)
         completion = local_time(station, order.promised_at)
         minutes = station.policy.inspection_estimate_minutes
@@ -61,11 +66,8 @@ class HandOffScreen(Screen):
             tr.t("handoff.completion_due", time=completion),
             tr.t("handoff.progress", number=order.number, phone=clean(station.config.contact.get("phone", ""))),
         ]))
-        self.query_one("#rule", Static).update(tr.t("handoff.suggested") + " " + self.suggestion.reason(tr, device.product_line))
+        self.query_one("#rule", Static).update(tr.t("handoff.suggested") + " " + self.suggestion.reason(tr, self.product_line))
         select = self.query_one("#engineer", Select)
-        select.set_options([(f"{clean(name)} ({tr.t('handoff.open_count', count=count)})", staff_id)
-                            for name, staff_id, count in self.suggestion.load])
-        select.value = self.suggestion.staff_id
         self.query_one(Teleprompter).show(tr.t("handoff.prompter"), [
             tr.phrase("hand_off.inspection_time", minutes=minutes),
             tr.phrase("hand_off.drop_off_promise", time=completion),

@@ -203,6 +203,8 @@ class PreInspectionScreen(Screen):
                 field.value = self.query_one("#fault_restated", Input).value
             self.show_summary()
         first = self.query_one(f"#step-{name}").query("Input, Checkbox, RadioSet, Select, SelectionList").first()
+        if isinstance(first, SelectionList) and first.highlighted is None and first.option_count:
+            first.highlighted = 0
         first.focus()
 
     def update_prompter(self) -> None:

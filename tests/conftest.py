@@ -91,3 +91,39 @@ def spawn_workers(kind: str, db, count: int, processes: int) -> list[dict]:
         assert p.returncode == 0, err
         reports.append(json.loads(out))
     return reports
+
+
+@pytest.fixture
+def printer():
+    from printer_listener import PrinterListener
+
+    listener = PrinterListener()
+    yield listener
+    listener.close()
+
+
+def make_front_desk(directory: Path, printer_url: str = "", locale: str = "en") -> Path:
+    """A small real station for the screens: staff (PIN 1234), sales on record, a customer."""
+    from deskapp.sales import import_sales_csv
+
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "station.toml").write_text(
+        f'[printer]\nurl = "{printer_url}"\npaper_mm = 80\nencoding = "auto"\n', encoding="utf-8")
+    db = directory / "station.db"
+    st = Station.open(db, locale=locale)
+    system = Actor.system(name="setup", terminal="setup")
+    for name, role in (("Amy Reception", "reception"), ("陳志明", "engineer"), ("林雅婷", "engineer"),
+                       ("Mia Manager", "manager")):
+        add_staff(st, system, name, role, "1234")
+    csv = directory / "sales.csv"
+    today = dt.datetime.now(TAIPEI).date()
+    csv.write_text(
+        "serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone\n"
+        f"CAM-A10001,VisionCam 4K,camera,{today - dt.timedelta(days=60)},AB-12345678,光華數位,,\n"
+        f"NB-X14-0042,ProBook X14,laptop,{today - dt.timedelta(days=500)},CD-22334455,燦坤,,\n"
+        f"NB-1-US,ProBook X14,laptop,{today - dt.timedelta(days=30)},EF-1,Somewhere,,\n",
+        encoding="utf-8")
+    import_sales_csv(st, system, csv)
+    create_customer(st, system, CustomerInput(name="黃淑芬", phones=["0912-345-678"]))
+    st.close()
+    return db

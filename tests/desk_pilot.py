@@ -1,0 +1,65 @@
+"""Driving the real app with Textual's Pilot, as staff at the desk would: keys, not calls."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Label, OptionList, Select
+
+from deskapp.app import DeskApp
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def sign_in(app, pilot, name: str, pin: str = "1234") -> None:
+    await settle(app, pilot)
+    staff = app.screen.query_one("#staff", OptionList)
+    index = next(i for i in range(staff.option_count) if staff.get_option_at_index(i).prompt.startswith(name))
+    staff.focus()
+    staff.highlighted = 0
+    for _ in range(index):
+        await pilot.press("down")
+    await pilot.press("enter", *pin, "enter")
+    await settle(app, pilot)
+
+
+async def type_in(app, pilot, field_id: str, text: str) -> None:
+    """Focus the field and type, key by key (CJK included)."""
+    app.screen.query_one(f"#{field_id}").focus()
+    await pilot.pause()
+    if text:
+        await pilot.press(*text)
+
+
+async def tick(app, pilot, checkbox_id: str) -> None:
+    app.screen.query_one(f"#{checkbox_id}").focus()
+    await pilot.press("space")
+
+
+async def choose(app, pilot, select_id: str, value: str) -> None:
+    """Open the dropdown and move to ``value`` with the arrow keys."""
+    select = app.screen.query_one(f"#{select_id}", Select)
+    values = [v for _, v in select._options if v is not Select.BLANK]
+    select.focus()
+    await pilot.press("enter")
+    for _ in range(values.index(value) + 1):  # the blank prompt comes first
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def error_under(app, field_id: str) -> str:
+    return str(app.screen.query_one(f"#{field_id}-error", Label).render())
+
+
+def value_of(app, field_id: str) -> str:
+    return app.screen.query_one(f"#{field_id}", Input).value
+
+
+def screen_name(app) -> str:
+    return type(app.screen).__name__
+
+
+def new_app(db, locale: str, terminal: str = "R1", clock=None) -> DeskApp:
+    return DeskApp(db, locale=locale, terminal=terminal, clock=clock)
