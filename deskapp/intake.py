@@ -44,9 +44,10 @@ def check_step(station, step: str, data: dict) -> None:
             validate.required_text("dealer_name", data.get("dealer_name"))
             validate.phone("dealer_phone", data.get("dealer_phone"))
             dealer_end_customer_check(data.get("name", ""), data.get("phone", ""))
-        if not data.get("customer_id"):
-            CustomerInput(name=data.get("name", ""), phones=[data.get("phone", "")],
-                          company=data.get("company", "")).validated()
+        if not data.get("customer_id"):  # top to bottom, as the fields stand on the screen
+            validate.phone("phone", data.get("phone"))
+            validate.required_text("name", data.get("name"), max_len=60)
+            validate.optional_text("company", data.get("company"), max_len=80)
     elif step == "purchase":
         validate.choice("proof", data.get("proof") or "", PROOFS)
         validate.serial("serial", data.get("serial"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from desk_pilot import screen_name, settle, sign_in
 from deskapp.app import DeskApp
 from deskapp.demo import build_demo
 from deskapp.queue import take_number
@@ -17,42 +18,51 @@ def demo_db(tmp_path_factory):
     return db
 
 
-def tile_text(app, tile_id: str) -> str:
-    return str(app.screen.query_one(f"#{tile_id}").render())
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
 
 
-async def test_home_shows_today_at_a_glance_in_the_station_language(demo_db):
-    app = DeskApp(demo_db, locale="zh_TW")
+async def test_sign_in_refuses_a_wrong_pin_and_keeps_the_terminal_locked(demo_db):
+    app = DeskApp(demo_db, locale="zh_TW", terminal="T-test")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "魏贊科技 維修服務站:服務台" in str(app.screen.query_one("#welcome").render())
-        assert tile_text(app, "tile-drop-off").startswith("3") and "送修" in tile_text(app, "tile-drop-off")
-        assert tile_text(app, "tile-open").startswith("9")
+        await sign_in(app, pilot, "王美玲", pin="9999")
+        assert screen_name(app) == "SignInScreen" and app.actor is None
+        assert "姓名或 PIN 碼錯誤" in text_of(app, "#pin-error")
+        assert app.screen.query_one("#pin").value == ""
+    failed = Station.open(demo_db).store.query("SELECT actor FROM events WHERE kind = 'staff.sign_in_failed'")
+    assert [r["actor"] for r in failed][-1] == "王美玲"
+
+
+async def test_an_engineer_signs_in_to_the_overview_in_the_station_language(demo_db):
+    app = DeskApp(demo_db, locale="zh_TW", terminal="T-test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, "陳志明")
+        assert screen_name(app) == "HomeScreen" and app.actor.name == "陳志明"
+        await settle(app, pilot)
+        assert "魏贊科技 維修服務站:服務台" in text_of(app, "#welcome")
+        assert text_of(app, "#tile-open").startswith("9")
         footer_keys = {b.description for _, b, _, _ in app.screen.active_bindings.values()}
         assert {"離開", "重新整理"} <= footer_keys
 
 
-async def test_home_refreshes_when_another_terminal_issues_a_number(demo_db):
-    app = DeskApp(demo_db, locale="en")
+async def test_the_desk_refreshes_when_another_terminal_issues_a_number(demo_db):
+    app = DeskApp(demo_db, locale="en", terminal="T-test")
     async with app.run_test(size=(160, 48)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        before = int(tile_text(app, "tile-pickup").split()[0])
+        await sign_in(app, pilot, "王美玲")
+        assert screen_name(app) == "GreetingScreen"
+        before = int(text_of(app, "#tile-pickup").split()[0])
         other = Station.open(demo_db, locale="en")  # a second terminal, its own connection
         take_number(other, Actor.system(name="kiosk", terminal="kiosk-2"), "pickup")
         other.close()
         app.screen.poll_changes()  # what the 1-second timer does
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert int(tile_text(app, "tile-pickup").split()[0]) == before + 1
-        assert "Pickup" in tile_text(app, "tile-pickup")
+        await settle(app, pilot)
+        assert int(text_of(app, "#tile-pickup").split()[0]) == before + 1
 
 
 async def test_quit_key_closes_the_app(demo_db):
     app = DeskApp(demo_db, locale="en")
     async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
+        await settle(app, pilot)
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
@@ -69,7 +79,5 @@ async def test_a_station_file_from_a_newer_deskapp_is_explained_not_crashed_on(t
     raw.close()
     app = DeskApp(db, locale="zh_TW")
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        text = str(app.screen.query_one("#welcome").render())
-        assert "較新版的 deskapp" in text and app.is_running
+        await settle(app, pilot)
+        assert "較新版的 deskapp" in text_of(app, "#station-problem") and app.is_running

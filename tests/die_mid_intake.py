@@ -1,0 +1,32 @@
+"""Run as a child process: a receptionist is half-way through a pre-inspection when the
+terminal dies (SIGKILL: no clean-up, no atexit, like a power cut)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from desk_pilot import new_app, sign_in, type_in  # noqa: E402
+
+
+async def main(db: str) -> None:
+    app = new_app(db, "zh_TW", terminal="R7")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(app, pilot, "Amy Reception")
+        await pilot.press("i")
+        await pilot.press(*"螢幕閃爍", "enter", *"開機後螢幕會閃爍", "enter", "space", "pagedown")
+        await type_in(app, pilot, "phone", "0977-000-123")
+        await type_in(app, pilot, "name", "周杰")  # typed, not yet moved on: only the autosave has it
+        await pilot.pause(2.6)  # one autosave interval
+        print("typed", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))

@@ -1,0 +1,144 @@
+"""Printing: layout on 58/80 mm paper, Chinese in Big5 and GB18030, real TCP printers,
+printers that are off, and reprints from the command line."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from conftest import make_front_desk, run_python
+from desk_pilot import new_app, settle, sign_in
+from deskapp.i18n import translator
+from escpos_decode import decode
+from printer_listener import closed_port_url
+from printing.connectors import PrinterError, check_url, send
+from printing.document import Barcode, Document, Field, Text
+from printing.escpos import render
+from printing.layout import text_width, wrap
+
+
+@pytest.mark.parametrize("paper,columns", [(58, 32), (80, 48)])
+@pytest.mark.parametrize("encoding", ["big5", "gb18030"])
+def test_lines_fit_the_paper_and_chinese_is_never_split(paper, columns, encoding):
+    fault = "開機後畫面時有時無,偶爾會出現藍色條紋,客戶表示已經持續兩週 and it flickers when warm"
+    if encoding == "gb18030":
+        fault = "开机后画面时有时无,偶尔会出现蓝色条纹,客户表示已经持续两周 and it flickers when warm"
+    doc = Document("t", (Field("故障" if encoding == "big5" else "故障", fault), Text("A012", big=True)))
+    printed = decode(render(doc, paper_mm=paper, encoding=encoding), encoding)
+    for text, _, _, big in printed.lines:
+        assert text_width(text, encoding) <= (columns // 2 if big else columns), text
+    joined = "".join(t.strip() for t in printed.text)
+    assert "".join(fault.split()) in "".join(joined.split())  # nothing lost, no character cut in half
+    assert printed.chinese_mode_entries >= 1
+
+
+def test_latin_words_wrap_at_spaces():
+    assert wrap("the quick brown fox jumps over the lazy dog", 16, "big5") == [
+        "the quick brown", "fox jumps over", "the lazy dog"]
+
+
+def test_big5_and_gb18030_bytes_are_what_the_printer_expects():
+    doc = Document("t", (Text("維修單"),))
+    assert "維修單".encode("big5") in render(doc, encoding="big5")
+    doc = Document("t", (Text("维修单"),))
+    assert "维修单".encode("gb18030") in render(doc, encoding="gb18030")
+
+
+def test_control_bytes_in_data_never_reach_the_printer():
+    doc = Document("t", (Field("Name", "Eve\x1b@\x1dV\x00\x07 Smith"),))
+    data = render(doc, encoding="big5")
+    printed = decode(data, "big5")
+    assert printed.cuts == 1  # only the real cut at the end
+    assert printed.text == ["Name: EveV Smith"]  # the letters stay, the control bytes are gone
+
+
+def test_a_character_the_printer_cannot_print_becomes_a_question_mark_of_width_one():
+    printed = decode(render(Document("t", (Text("A😀B"),)), encoding="big5"), "big5")
+    assert printed.text[0] == "A?B"
+
+
+def test_barcode_carries_the_order_number():
+    printed = decode(render(Document("t", (Barcode("R2611-00042"),)), encoding="big5"), "big5")
+    assert printed.barcodes == ["R2611-00042"]
+
+
+def test_printer_urls_are_checked_with_a_clear_message():
+    assert check_url("tcp://127.0.0.1:9100") == "tcp://127.0.0.1:9100"
+    for bad in ("lpt1", "tcp://printer", "usb:zz:01", "ftp://x"):
+        with pytest.raises(PrinterError):
+            check_url(bad)
+
+
+def test_a_printer_that_is_off_gives_a_message_not_a_crash():
+    with pytest.raises(PrinterError) as err:
+        send(closed_port_url(), b"hello")
+    text = err.value.render(translator("zh_TW"))
+    assert "無法列印" in text and "已儲存" in text
+
+
+def test_file_printer_appends_bytes(tmp_path):
+    target = tmp_path / "lp0"
+    send(f"file:{target}", b"one")
+    send(f"file:{target}", b"two")
+    assert target.read_bytes() == b"onetwo"
+
+
+async def test_printer_down_the_number_is_still_issued_and_shown_large(tmp_path):
+    db = make_front_desk(tmp_path / "station", closed_port_url())
+    app = new_app(db, "en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(app, pilot, "Amy Reception")
+        await pilot.press("t", "2")
+        await settle(app, pilot)
+        assert str(app.screen.query_one("#queue-number").value) == "B001"
+        status = str(app.screen.query_one("#queue-print").render())
+        assert "did not print" in status and "read it out from the screen" in status
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT code FROM queue_tickets").fetchall() == [("B001",)]
+    (data,), = conn.execute("SELECT data FROM events WHERE kind = 'print.queue_ticket'").fetchall()
+    assert json.loads(data)["outcome"] == "failed"
+
+
+async def test_voucher_with_the_printer_down_keeps_the_order_and_reprints_later(tmp_path, printer):
+    from deskapp.customers import find_by_phone
+    from deskapp.intake import complete
+    from deskapp.station import Actor, Station
+
+    db = make_front_desk(tmp_path / "station", closed_port_url())
+    st = Station.open(db, locale="en")
+    customer = find_by_phone(st, "0912")[0]
+    order = complete(st, Actor(name="Amy Reception", terminal="R1"), {
+        "fault_told": "no picture", "fault_restated": "no picture", "customer_confirmed": True,
+        "customer_id": customer.id, "name": customer.name, "phone": customer.phones[0], "proof": "none",
+        "serial": "CAM-A10001", "product_line": "camera", "fees_acknowledged": True, "backup_reminder": True,
+        "fault_confirmed": "no picture"})
+    st.close()
+    app = new_app(db, "en")
+    from screens.voucher import VoucherScreen
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(app, pilot, "Amy Reception")
+        app.push_screen(VoucherScreen(order.number))
+        await pilot.pause()
+        await pilot.press("p")
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#voucher-status").render())
+        assert "did not print" in status and "press R to reprint" in status
+
+    result = run_python("-m", "deskapp", "reprint", order.number, "--doc", "voucher", "--printer", printer.url,
+                        "--db", str(db), "--locale", "en")
+    assert result.returncode == 0, result.stderr
+    voucher = decode(printer.wait_for(1)[0], "big5")
+    assert voucher.barcodes == [order.number]
+    tag = run_python("-m", "deskapp", "reprint", order.number, "--doc", "tag", "--printer", printer.url,
+                     "--db", str(db), "--locale", "en")
+    assert tag.returncode == 0 and decode(printer.wait_for(2)[1], "big5").barcodes == [order.number]
+    conn = sqlite3.connect(db)
+    logged = [json.loads(d) for (d,) in conn.execute(
+        "SELECT data FROM events WHERE kind IN ('print.voucher', 'print.tag') ORDER BY id")]
+    assert [(e["outcome"], e["reprint"]) for e in logged] == [("failed", False), ("printed", True), ("printed", True)]
+    down = run_python("-m", "deskapp", "reprint", order.number, "--doc", "voucher", "--printer", closed_port_url(),
+                      "--db", str(db), "--locale", "en")
+    assert down.returncode == 1 and "did not print" in down.stderr and "Traceback" not in down.stderr
