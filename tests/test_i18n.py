@@ -65,7 +65,8 @@ def test_every_key_the_code_uses_is_in_the_catalogs():
                | {f"accessory.{a}" for items in checklists["accessories"].values() for a in items}
                | {f"appearance.{a}" for a in checklists["appearance"]["items"]})
     states = dynamic | {f"state.{s}" for s in State} | {f"action.{a}" for a in ACTIONS} | {f"event.order.{a}" for a in ACTIONS}
-    used = literal | phrases | reasons | states
+    actions = {"app.focus_next", "app.focus_previous"}  # Textual action names, not catalog keys
+    used = (literal - actions) | phrases | reasons | states
     assert len(used) > 100
     assert sorted(used - set(CATALOGS["en"])) == []
 
