@@ -35,7 +35,7 @@ def serial_of(i: int) -> str:
 def path_for(orders: int) -> Path:
     from deskapp.schema import SCHEMA_VERSION
 
-    return CACHE / f"station-{orders}-s{SCHEMA_VERSION}.db"
+    return CACHE / f"station-{orders}-s{SCHEMA_VERSION}-v2.db"
 
 
 def build(orders: int = 1_000_000, *, quiet: bool = False) -> Path:
@@ -125,9 +125,23 @@ def build(orders: int = 1_000_000, *, quiet: bool = False) -> Path:
     conn.execute("ANALYZE")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
+    add_bench_staff(tmp)
     tmp.rename(path)
     say(f"done: {path.stat().st_size / 1e6:,.0f} MB")
     return path
+
+
+def add_bench_staff(path: Path) -> None:
+    """Staff to sign in with (PIN 1234), through the real service."""
+    from deskapp.staff import add_staff
+    from deskapp.station import Actor, Station
+
+    station = Station.open(path, locale="en")
+    actor = Actor.system(name="bench", terminal="bench")
+    for name, role in (("Bench Reception", "reception"), ("Bench Engineer A", "engineer"),
+                       ("Bench Engineer B", "engineer")):
+        add_staff(station, actor, name, role, "1234")
+    station.close()
 
 
 if __name__ == "__main__":

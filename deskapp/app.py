@@ -41,26 +41,58 @@ class DeskApp(App):
         # Until the station file is read, speak the terminal's (or the asked-for) language.
         self.tr = translator(normalise_locale(locale or "") or locale_from_environment())
 
-    def on_mount(self) -> None:
+    def get_default_screen(self):
+        """The sign-in screen is the app's first screen (no empty screen composed first)."""
         from screens.sign_in import SignInScreen
 
+        return SignInScreen()
+
+    def on_mount(self) -> None:
         localize_bindings(self, self.tr)
-        self.push_screen(SignInScreen())
+
+    def open_station_now(self):
+        """The station, opened on the spot if that is cheap (an up-to-date file: a connection
+        and one pragma), so the first paint already shows it; else None."""
+        from deskapp.errors import DeskError
+        from deskapp.station import Station
+        from deskapp.timeutil import system_clock
+
+        if self.station is None:
+            try:
+                station = Station.open_if_current(self.db_path, locale=self.locale_override,
+                                                  clock=self.clock or system_clock)
+            except (DeskError, OSError, Exception):  # the worker path reports it properly
+                return None
+            if station is not None:
+                self._adopt(station, in_thread=False)
+        return self.station
 
     def open_station(self):
-        """Open the station file (runs in a worker thread: imports and I/O stay off the first paint)."""
+        """Open the station file, migrating it if needed (in a worker thread)."""
         if self.station is not None:
             return self.station
-        from deskapp.station import Station, terminal_name
+        from deskapp.station import Station
         from deskapp.timeutil import system_clock
 
         station = Station.open(self.db_path, locale=self.locale_override, clock=self.clock or system_clock)
+        self._adopt(station, in_thread=True)
+        return station
+
+    def _adopt(self, station, *, in_thread: bool) -> None:
+        from deskapp.station import terminal_name
+
         self.terminal = self.terminal or terminal_name()
         self.station = station
+        if self.is_headless is False and hasattr(time, "tzset"):
+            # The header clock shows the station's wall clock, whatever the machine's zone.
+            os.environ["TZ"] = station.config.timezone
+            time.tzset()
         if station.tr.locale != self.tr.locale:
             self.tr = station.tr
-            self.call_from_thread(localize_bindings, self, self.tr)
-        return station
+            if in_thread:
+                self.call_from_thread(localize_bindings, self, self.tr)
+            else:
+                localize_bindings(self, self.tr)
 
     def signed_in(self, staff) -> None:
         """Called by the sign-in screen: remember who works here, go to their screen."""
@@ -69,7 +101,7 @@ class DeskApp(App):
         self.staff = staff
         self.actor = staff.actor(self.terminal)
         self.sub_title = f"{staff.name} · {self.tr.t('role.' + staff.role)}"
-        self.switch_screen(self.home_screen())
+        self.push_screen(self.home_screen())  # sign-in stays at the bottom of the stack
         waiting = drafts.open_drafts(self.station, self.terminal)
         if waiting and staff.role in ("reception", "manager"):
             from screens.pre_inspection import ResumeDraftScreen
@@ -96,7 +128,7 @@ class DeskApp(App):
 
         self.staff = self.actor = None
         self.sub_title = ""
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
         self.switch_screen(SignInScreen())
 
@@ -115,20 +147,6 @@ def localize_bindings(node, tr) -> None:
         node.refresh_bindings()
 
 
-def use_station_time_zone(db_path: Path) -> None:
-    """Show the station's wall clock (the header clock reads local time)."""
-    from deskapp.config import load_station_config
-
-    try:
-        zone = load_station_config(Path(db_path).parent).timezone
-    except Exception:
-        return
-    if hasattr(time, "tzset"):
-        os.environ["TZ"] = zone
-        time.tzset()
-
-
 def run_app(db_path: Path, *, locale: str | None = None) -> int:
-    use_station_time_zone(db_path)
     DeskApp(db_path, locale=locale).run()
     return 0

@@ -307,8 +307,29 @@ COMMANDS = {
 }
 
 
+def _app_start_args(argv: list[str]):
+    """Starting the app (no command, no help asked) needs only --db and --locale: parse those
+    without building the translated help of every command (start-up time is felt)."""
+    if any(a in ("-h", "--help") for a in argv):
+        return None
+    quick = argparse.ArgumentParser(add_help=False)
+    quick.add_argument("--db", type=Path)
+    quick.add_argument("--locale")
+    args, rest = quick.parse_known_args(argv)
+    if rest:
+        return None
+    if args.db is None:
+        del args.db
+    if args.locale is None:
+        del args.locale
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    quick = _app_start_args(argv)
+    if quick is not None:
+        return cmd_app(quick, None)
     tr = translator(_pre_locale(argv))
     args = build_parser(tr).parse_args(argv)
     sub = getattr(args, "queue_command", None) or getattr(args, "order_command", None) or getattr(args, "staff_command", None)

@@ -1,16 +1,27 @@
-"""Where the station's bundled data files are (``data/`` in a checkout, ``deskapp.data`` installed)."""
+"""Where the station's bundled data files are, and reading them.
+
+In an installed deskapp the files are the package ``deskapp.data`` (``deskapp/data/``);
+in a source checkout or an editable install they are the top-level ``data/`` folder.
+Found by path rather than ``importlib.resources``, which costs ~10 ms of start-up.
+"""
 
 from __future__ import annotations
 
 import tomllib
-from importlib import resources
+from functools import lru_cache
 from pathlib import Path
 
 from deskapp.errors import ConfigError
 
+_PACKAGE = Path(__file__).resolve().parent
 
+
+@lru_cache(maxsize=1)
 def data_dir() -> Path:
-    return Path(str(resources.files("deskapp.data")))
+    installed = _PACKAGE / "data"
+    if (installed / "policy.toml").is_file():
+        return installed
+    return _PACKAGE.parent / "data"
 
 
 def data_path(*parts: str) -> Path:

@@ -100,6 +100,14 @@ class Translator:
         return self.t(f"phrase.{key}", **params)
 
 
-@lru_cache(maxsize=16)
 def translator(locale: str, overlay_dir: str | None = None) -> Translator:
+    """The translator for ``locale``, with the station's own wording from ``overlay_dir`` if
+    it has any (parsed once per process)."""
+    if overlay_dir and not any((Path(overlay_dir) / sub / f"{locale}.toml").is_file() for sub in ("locales", "phrases")):
+        overlay_dir = None
+    return _translator(locale, overlay_dir)
+
+
+@lru_cache(maxsize=16)
+def _translator(locale: str, overlay_dir: str | None) -> Translator:
     return Translator(locale, Path(overlay_dir) if overlay_dir else None)

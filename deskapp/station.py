@@ -16,7 +16,6 @@ from pathlib import Path
 
 from deskapp.config import StationConfig, load_station_config
 from deskapp.i18n import Translator, translator
-from deskapp.policy import Policy, load_policy
 from deskapp.store import Store
 from deskapp.timeutil import Clock, station_zone, system_clock
 
@@ -51,12 +50,13 @@ class Station:
         self,
         store: Store,
         config: StationConfig,
-        policy: Policy,
+        policy=None,
         clock: Clock = system_clock,
     ) -> None:
         self.store = store
         self.config = config
-        self.policy = policy
+        if policy is not None:
+            self.policy = policy
         self.clock = clock
         self.tz = station_zone(config.timezone)
 
@@ -66,12 +66,37 @@ class Station:
         path.parent.mkdir(parents=True, exist_ok=True)
         station_dir = path.parent
         config = load_station_config(station_dir, locale)
-        policy = load_policy(station_dir)
-        return cls(Store(path), config, policy, clock)
+        return cls(Store(path), config, None, clock)
+
+    @classmethod
+    def open_if_current(cls, path: str | Path, *, locale: str | None = None, clock: Clock = system_clock):
+        """The station, if its file exists and needs no migration (cheap enough for the first
+        paint); otherwise None, and the caller opens it properly (in a worker)."""
+        from deskapp.schema import SCHEMA_VERSION
+
+        path = Path(path)
+        if not path.is_file():
+            return None
+        store = Store(path, migrate=False)
+        try:
+            current = store.schema_version() == SCHEMA_VERSION
+        except Exception:
+            current = False
+        if not current:
+            store.close()
+            return None
+        return cls(store, load_station_config(path.parent, locale), None, clock)
 
     @property
     def directory(self) -> Path:
         return self.store.path.parent
+
+    @cached_property
+    def policy(self):
+        """The station's policy, read on first use (signing in does not need it)."""
+        from deskapp.policy import load_policy
+
+        return load_policy(self.directory)
 
     @cached_property
     def tr(self) -> Translator:

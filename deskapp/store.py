@@ -23,8 +23,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import sqlite_utils
-
 from deskapp.errors import StoreError
 
 BUSY_TIMEOUT_S = 10.0  # SQLite's own wait for the lock on each attempt
@@ -69,11 +67,20 @@ class Store:
         self.path = Path(path)
         self._lock = threading.RLock()
         self.conn = _retry_busy(self._connect)
-        self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        self._db = None
         if migrate:
             from deskapp.schema import migrate as run_migrations
 
             run_migrations(self)
+
+    @property
+    def db(self):
+        """sqlite-utils on our connection, for migrations and savepoints (imported on first use)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._db
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(

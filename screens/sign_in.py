@@ -29,7 +29,19 @@ class SignInScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load_staff()
+        from deskapp.staff import list_staff
+
+        station = self.app.open_station_now()
+        if station is not None:  # the usual case: the staff list is in the first paint
+            self.show_staff(list_staff(station), station)
+        else:  # a new file, one to migrate, or one we cannot read: in a worker
+            self.load_staff()
+
+    def on_screen_resume(self) -> None:
+        """Back here after signing out: nothing of the last person's PIN stays."""
+        self.query_one("#pin", Input).value = ""
+        self.query_one("#field-pin", FormField).clear_error()
+        self.query_one("#staff", OptionList).focus()
 
     @work(thread=True, exclusive=True)
     def load_staff(self) -> None:

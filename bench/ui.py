@@ -1,0 +1,176 @@
+"""The app as a person feels it, measured through a real pseudo-terminal.
+
+- cold start: from exec to the first full screen (the sign-in screen with the staff
+  list read from the station file), against a bare Textual app (header, a few labels,
+  footer) reaching its first frame, in the same run. Goal: at most 1.3x.
+- key press to updated screen on the pre-inspection form of a 1,000,000-order station:
+  a key written to the terminal, until the app's output for it has finished (no more
+  bytes for 25 ms); typing a phone number (each key runs the prefix search) and typing
+  the fault text; against the bare app echoing the same keys into its input.
+
+Each process runs in its own pty with a fixed size, as a terminal emulator would run it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import statistics
+import struct
+import sys
+import termios
+import time
+
+from bench.common import ROOT, header, row, summary
+
+QUIET_S = 0.025
+
+
+class Terminal:
+    """A child process on a pty of a given size; everything it writes is kept."""
+
+    def __init__(self, argv: list[str], cols: int = 100, rows: int = 30, env: dict | None = None) -> None:
+        self.started = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: size the terminal, then become the program
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+            os.chdir(ROOT)
+            os.execvpe(argv[0], argv, {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor",
+                                       **(env or {})})
+        self.pid, self.fd = pid, fd
+        self.output = bytearray()
+        self.last_byte_at = self.started
+
+    def pump(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return False
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError:
+            return False
+        self.output += chunk
+        self.last_byte_at = time.perf_counter()
+        return bool(chunk)
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> float:
+        """Seconds from start until ``text`` has been written, then until the frame is done."""
+        needle = text.encode()
+        end = time.perf_counter() + timeout
+        while needle not in self.output:
+            if time.perf_counter() > end:
+                raise TimeoutError(f"{text!r} never appeared")
+            self.pump(0.05)
+        self.settle()
+        return self.last_byte_at - self.started
+
+    def settle(self, quiet: float = QUIET_S) -> None:
+        while self.pump(quiet):
+            pass
+
+    def key(self, data: bytes) -> float:
+        """Write one key; seconds until the app's answer to it has been written out."""
+        self.settle()
+        sent = time.perf_counter()
+        os.write(self.fd, data)
+        if not self.pump(2.0):
+            raise TimeoutError("no answer to a key press")
+        while self.pump(QUIET_S):
+            pass
+        return self.last_byte_at - sent
+
+    def close(self) -> None:
+        try:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        os.close(self.fd)
+
+
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header, Input, Label
+class Bare(App):
+    def compose(self):
+        yield Header(show_clock=True)
+        yield Label("Front desk")
+        yield Label("Today at a glance")
+        yield Label("READY")
+        yield Input(id="typing")
+        yield Footer()
+    def on_mount(self):
+        self.query_one(Input).focus()
+Bare().run()
+"""
+
+
+def cold_start(db: str, runs: int = 7) -> dict:
+    deskapp, bare = [], []
+    for _ in range(runs):  # interleaved, so machine noise hits both alike
+        t = Terminal([sys.executable, "-c", BARE_APP])
+        bare.append(t.wait_for("READY"))
+        t.close()
+        t = Terminal([sys.executable, "-m", "deskapp", "--db", db, "--locale", "en"])
+        deskapp.append(t.wait_for("Bench Reception"))
+        t.close()
+    return {"bare": summary(bare), "deskapp": summary(deskapp)}
+
+
+def key_latency(db: str, samples: int = 60) -> dict:
+    results: dict[str, list[float]] = {"bare": [], "phone": [], "fault": []}
+    t = Terminal([sys.executable, "-c", BARE_APP])
+    t.wait_for("READY")
+    for i in range(samples):
+        results["bare"].append(t.key(b"0123456789"[i % 10:i % 10 + 1]))
+    t.close()
+
+    t = Terminal([sys.executable, "-m", "deskapp", "--db", db, "--locale", "en"], env={"DESKAPP_TERMINAL": "bench-ui"})
+    t.wait_for("Bench Reception")
+    for key in (b"\x1b[B", b"\x1b[B", b"\r"):  # staff are listed by role: two engineers, then reception
+        t.key(key)
+    for ch in b"1234\r":
+        t.key(bytes([ch]))
+    t.wait_for("Call next")
+    t.key(b"i")
+    t.wait_for("The fault, as the customer tells it")
+    for i in range(samples):
+        results["fault"].append(t.key(b"flicker "[i % 8:i % 8 + 1]))
+    for key in (b"\r", b"x", b"\r", b" ", b"\x1b[6~"):  # restatement, confirmed, Page Down
+        t.key(key)
+    t.wait_for("Phone (type to search)")
+    typed = 0
+    for i in range(samples):
+        if typed == 8:  # clear the field and type another number
+            for _ in range(typed):
+                t.key(b"\x7f")
+            typed = 0
+        results["phone"].append(t.key(b"09722512"[typed:typed + 1]))
+        typed += 1
+    t.close()
+    return {k: summary(v) for k, v in results.items()}
+
+
+def run(orders: int = 1_000_000) -> dict:
+    from bench.bigstation import build
+
+    db = str(build(orders))
+    header("cold start to the first full screen (pty 100x30), 7 runs each, interleaved")
+    cs = cold_start(db)
+    row("bare Textual app, first frame (baseline)", cs["bare"])
+    row("deskapp, sign-in with the staff list", cs["deskapp"],
+        f"   {cs['deskapp']['median_ms'] / cs['bare']['median_ms']:.2f}x baseline")
+    header(f"key press to updated screen, pre-inspection form, station of {orders:,} orders")
+    kl = key_latency(db)
+    row("bare Textual app, a key into its input (baseline)", kl["bare"])
+    row("deskapp, typing the fault", kl["fault"], f"   {kl['fault']['median_ms'] / kl['bare']['median_ms']:.2f}x baseline")
+    row("deskapp, typing the phone (prefix search)", kl["phone"],
+        f"   {kl['phone']['median_ms'] / kl['bare']['median_ms']:.2f}x baseline")
+    print(f"  (an update counts as finished after {QUIET_S * 1000:.0f} ms without output; that wait is not included)")
+    return {"cold_start": cs, "keys": kl}
+
+
+if __name__ == "__main__":
+    run()
