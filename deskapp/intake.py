@@ -70,6 +70,14 @@ def check_step(station, step: str, data: dict) -> None:
         validate.required_text("fault_confirmed", data.get("fault_confirmed"), max_len=500)
 
 
+def step_done(station, actor, step: str, data: dict, draft_id: int | None) -> int:
+    """Record that a step of the standard was completed (and save the draft with it)."""
+    draft_id = drafts.save(station, actor, step, data, draft_id)
+    with station.store.write() as conn:
+        events.record(conn, station, actor, "intake.step", subject=step, data={"draft_id": draft_id})
+    return draft_id
+
+
 def decide(station, data: dict):
     """The warranty decision for the device described in the purchase step."""
     return warranty_for(station, serial=data.get("serial", ""), product_line=data.get("product_line", ""),

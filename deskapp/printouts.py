@@ -121,9 +121,13 @@ def _encoding(station) -> str:
 # --------------------------------------------------------------------------- the check code
 
 
-def new_check_code(station, actor, number: str) -> str:
-    """A fresh voucher check code for the order; the old voucher's code stops working."""
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+def generate_check_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_check_code(station, actor, number: str, code: str | None = None) -> str:
+    """Make ``code`` (or a fresh one) the order's voucher check code; the old one stops working."""
+    code = code or generate_check_code()
     salt = new_salt()
     digest = hash_secret(code, salt)
     order = get_order(station, number)
@@ -169,13 +173,17 @@ def print_document(station, actor, doc, *, subject: str, order_id: int | None = 
 
 
 def print_voucher(station, actor, number: str, *, reprint: bool = False, printer: str | None = None) -> str:
-    """Print the pickup voucher with a fresh check code; returns the code (for this call only)."""
+    """Print the pickup voucher with a fresh check code; returns the code (for this call only).
+
+    The new code replaces the old one only once the voucher has printed: a failed reprint
+    leaves the customer's voucher in hand valid."""
     order = get_order(station, number)
     if order.state in ("released", "closed", "cancelled"):
         raise DomainError("error.voucher_after_release", number=order.number)
-    code = new_check_code(station, actor, number)
+    code = generate_check_code()
     print_document(station, actor, voucher_document(station, number, code), subject=order.number,
                    order_id=order.id, reprint=reprint, printer=printer)
+    new_check_code(station, actor, number, code)
     return code
 
 

@@ -176,8 +176,19 @@ class PreInspectionScreen(Screen):
         self._saved = data
 
     def autosave(self) -> None:
-        if self.app.actor is not None and self.is_current:
-            self.save_draft()
+        """Every few seconds while typing: the write goes to a worker, the typing goes on."""
+        if self.app.actor is None or not self.is_current:
+            return
+        data = self.gather()
+        if data != self._saved:
+            self._saved = data
+            self.write_draft(STEPS[self.step], data)
+
+    @work(thread=True, exclusive=True, group="draft")
+    def write_draft(self, step: str, data: dict) -> None:
+        from deskapp import drafts
+
+        self.draft_id = drafts.save(self.app.station, self.app.actor, step, data, self.draft_id)
 
     # ------------------------------------------------------------------ steps
 
@@ -262,11 +273,14 @@ class PreInspectionScreen(Screen):
             self.show_error("product_line" if name == "purchase" else "dealer", exc.render(tr))
             return
         self.refused = None
+        from deskapp.intake import step_done
+
         if name == "confirm":
             self.finish(data)
             return
         self.step += 1
-        self.save_draft()
+        self.draft_id = step_done(station, self.app.actor, STEPS[self.step], data, self.draft_id)
+        self._saved = data
         self.show_step()
 
     def action_previous_step(self) -> None:

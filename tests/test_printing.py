@@ -142,3 +142,28 @@ async def test_voucher_with_the_printer_down_keeps_the_order_and_reprints_later(
     down = run_python("-m", "deskapp", "reprint", order.number, "--doc", "voucher", "--printer", closed_port_url(),
                       "--db", str(db), "--locale", "en")
     assert down.returncode == 1 and "did not print" in down.stderr and "Traceback" not in down.stderr
+
+
+def test_a_failed_reprint_leaves_the_voucher_in_the_customers_hand_valid(tmp_path, printer):
+    from deskapp.customers import find_by_phone
+    from deskapp.hashing import matches
+    from deskapp.intake import complete
+    from deskapp.printouts import print_voucher
+    from deskapp.station import Actor, Station
+
+    db = make_front_desk(tmp_path / "station", printer.url)
+    st = Station.open(db, locale="en")
+    actor = Actor(name="Amy Reception", terminal="R1")
+    customer = find_by_phone(st, "0912")[0]
+    order = complete(st, actor, {
+        "fault_told": "x", "fault_restated": "x", "customer_confirmed": True, "customer_id": customer.id,
+        "name": customer.name, "phone": customer.phones[0], "proof": "none", "serial": "CAM-A10001",
+        "product_line": "camera", "fees_acknowledged": True, "backup_reminder": True, "fault_confirmed": "x"})
+    code = print_voucher(st, actor, order.number)
+    with pytest.raises(PrinterError):
+        print_voucher(st, actor, order.number, reprint=True, printer=closed_port_url())
+    row = st.store.query_one("SELECT voucher_code_hash, voucher_code_salt FROM repair_orders WHERE id = ?", (order.id,))
+    assert matches(code, row["voucher_code_salt"], row["voucher_code_hash"])
+    printed = decode(printer.wait_for(1)[0], "big5")
+    assert any(code in line for line in printed.text)
+    st.close()
