@@ -121,6 +121,7 @@ class PreInspectionScreen(Screen):
             self.restore(self.restore_from.data)
             self.step = STEPS.index(self.restore_from.step) if self.restore_from.step in STEPS else 0
         self._saved = self.gather()  # an untouched form is not worth a draft
+        self.show_dealer_fields()
         self.show_step()
         self.set_interval(AUTOSAVE_S, self.autosave)
 
@@ -403,9 +404,21 @@ class PreInspectionScreen(Screen):
         self.refused = None
         self.query_one("#decision", Static).update("")
 
+    @on(Input.Changed, "#fault_restated")
+    @on(Input.Changed, "#fault_confirmed")
+    def restatement_typed(self) -> None:
+        self.update_prompter()  # the restate phrase reads back what was just typed
+
     @on(Checkbox.Changed, "#via_dealer")
     def dealer_toggled(self) -> None:
+        self.show_dealer_fields()
         self.update_prompter()
+
+    def show_dealer_fields(self) -> None:
+        """The dealer's name and phone only when a dealer brings the device."""
+        shown = self.query_one("#via_dealer", Checkbox).value
+        for field in ("#field-dealer_name", "#field-dealer_phone"):
+            self.query_one(field).display = shown
 
     def action_enter_next(self) -> None:
         from textual.actions import SkipAction

@@ -23,8 +23,10 @@ class Teleprompter(Static):
     """
 
     def show(self, title: str, phrases: list[str]) -> None:
+        """Each phrase in the quotation marks of the station's language."""
+        opening, closing = ("“", "”") if self.app.tr.locale == "en" else ("「", "」")
         self.border_title = clean(title)
-        self.update("\n\n".join(f"「{clean(p)}」" if p and not p.isascii() else f"“{clean(p)}”" for p in phrases))
+        self.update("\n\n".join(f"{opening}{clean(p)}{closing}" for p in phrases))
 
 
 class FormField(Vertical):
