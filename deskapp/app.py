@@ -124,13 +124,11 @@ class DeskApp(App):
         self.switch_screen(self.home_screen())
 
     def action_sign_out(self) -> None:
-        from screens.sign_in import SignInScreen
-
+        """Back to the sign-in screen at the bottom of the stack; nobody is signed in."""
         self.staff = self.actor = None
         self.sub_title = ""
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.switch_screen(SignInScreen())
 
     def on_unmount(self) -> None:
         if self.station is not None:

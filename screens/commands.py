@@ -9,7 +9,7 @@ class DeskCommands(Provider):
     def _commands(self):
         app = self.app
         tr = app.tr
-        screen = app.screen
+        screen = self.screen  # the screen the palette was opened on
         items = []
         for action, key in (("call_next", "cmd.call_next"), ("recall", "cmd.recall"), ("skip", "cmd.skip"),
                             ("take_number", "cmd.take_number"), ("pre_inspection", "cmd.pre_inspection"),

@@ -81,3 +81,24 @@ async def test_a_station_file_from_a_newer_deskapp_is_explained_not_crashed_on(t
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert "較新版的 deskapp" in text_of(app, "#station-problem") and app.is_running
+
+
+async def test_the_command_palette_has_the_desk_actions(demo_db):
+    app = DeskApp(demo_db, locale="en", terminal="T-palette")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(app, pilot, "王美玲")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"call the next")
+        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert screen_name(app) == "GreetingScreen"
+        assert "please come to the reception desk" in text_of(app, "#call-banner")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"sign out")
+        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert screen_name(app) == "SignInScreen" and app.actor is None
+        assert app.screen.query_one("#pin").value == ""
