@@ -7,14 +7,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from deskapp.text import clean
+from screens.base import DeskScreen
 from screens.widgets import Teleprompter
 
 
-class GreetingScreen(Screen):
+class GreetingScreen(DeskScreen):
     CSS_PATH = "greeting.tcss"
     BINDINGS = [
         Binding("n", "call_next", "Call next"),
@@ -38,9 +38,6 @@ class GreetingScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from deskapp.app import localize_bindings
-
-        localize_bindings(self, self.app.tr)
         tr = self.app.tr
         self.query_one(Teleprompter).show(tr.t("greeting.prompter"), [
             tr.phrase("greeting.take_device"),

@@ -8,14 +8,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from deskapp.text import clean
+from screens.base import DeskScreen
 from screens.widgets import FormField, Teleprompter
 
 
-class HandOffScreen(Screen):
+class HandOffScreen(DeskScreen):
     CSS_PATH = "hand_off.tcss"
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Confirm hand-off"),
@@ -50,11 +50,9 @@ class HandOffScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from deskapp.app import localize_bindings
         from deskapp.printouts import local_time
 
         tr = self.app.tr
-        localize_bindings(self, tr)
         station = self.app.station
         order = self.order
         inspection = local_time(station, order.inspection_due_at)

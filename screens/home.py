@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from deskapp.text import clean
+from screens.base import DeskScreen
 
 
 class Tile(Static):
@@ -18,7 +18,7 @@ class Tile(Static):
         self.update(f"[b]{value}[/b]\n{clean(caption)}")
 
 
-class HomeScreen(Screen):
+class HomeScreen(DeskScreen):
     CSS_PATH = "home.tcss"
     BINDINGS = [("r", "refresh", "Refresh")]
 
@@ -37,9 +37,6 @@ class HomeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from deskapp.app import localize_bindings
-
-        localize_bindings(self, self.app.tr)
         self.load()
 
     def action_refresh(self) -> None:

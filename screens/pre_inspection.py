@@ -8,13 +8,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import (Button, Checkbox, ContentSwitcher, Footer, Header, Input, Label, OptionList, RadioButton,
                              RadioSet, Select, SelectionList, Static)
 from textual.widgets.option_list import Option
 
 from deskapp.intake import PHRASES, PROOFS, STEPS
 from deskapp.text import clean
+from screens.base import DeskScreen
 from screens.widgets import FormField, Teleprompter, clear_field_errors, show_field_error
 
 TEXT_FIELDS = ("fault_told", "fault_restated", "phone", "name", "company", "dealer_name", "dealer_phone",
@@ -25,7 +26,7 @@ CHECKBOXES = ("customer_confirmed", "via_dealer", "invoice_copy_kept", "fees_ack
 AUTOSAVE_S = 2.0
 
 
-class PreInspectionScreen(Screen):
+class PreInspectionScreen(DeskScreen):
     CSS_PATH = "pre_inspection.tcss"
     BINDINGS = [
         # priority: the scrolling step panels would otherwise take Page Up/Down for themselves
@@ -114,9 +115,6 @@ class PreInspectionScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from deskapp.app import localize_bindings
-
-        localize_bindings(self, self.app.tr)
         if self.restore_from is not None:
             self.restore(self.restore_from.data)
             self.step = STEPS.index(self.restore_from.step) if self.restore_from.step in STEPS else 0

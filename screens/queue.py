@@ -9,13 +9,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import Digits, Footer, Header, Label
 
 from deskapp.text import clean
+from screens.base import DeskScreen
 
 
-class QueueScreen(Screen):
+class QueueScreen(DeskScreen):
     CSS_PATH = "queue.tcss"
     BINDINGS = [
         Binding("1", "issue('drop-off')", "Drop-off"),
@@ -37,10 +37,7 @@ class QueueScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from deskapp.app import localize_bindings
-
         tr = self.app.tr
-        localize_bindings(self, tr)
         # the keys carry the service names in the station's language
         for key, service in (("1", "drop-off"), ("2", "pickup"), ("3", "inquiry")):
             self._bindings.key_to_bindings[key] = [

@@ -8,14 +8,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from deskapp.text import clean
+from screens.base import DeskScreen
 from screens.widgets import Teleprompter
 
 
-class VoucherScreen(Screen):
+class VoucherScreen(DeskScreen):
     CSS_PATH = "voucher.tcss"
     BINDINGS = [
         Binding("p", "print", "Print voucher and tag"),
@@ -42,11 +42,9 @@ class VoucherScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from deskapp.app import localize_bindings
         from deskapp.printouts import HIDDEN_CODE, preview_lines, voucher_document
 
         tr = self.app.tr
-        localize_bindings(self, tr)
         station = self.app.station
         doc = voucher_document(station, self.number, HIDDEN_CODE)
         self.query_one("#preview", Static).update("\n".join(preview_lines(station, doc)))
