@@ -340,10 +340,16 @@ def balance(conn, order_id: int) -> tuple[int, int]:
 
 def order_details(station, number: str) -> dict:
     """Everything about one order, as plain data (for ``order show --json`` and documents)."""
+    from deskapp import calls, diagnosis, loaners, promises, quotes  # they build on this module
+
     order = get_order(station, number)
     customer = get_customer(station, order.customer_id)
     device = get_device(station, order.device_id)
     with station.store.read() as conn:
+        extra = conn.execute("SELECT minutes_spent, notified_at FROM repair_orders WHERE id = ?", (order.id,)).fetchone()
+        parts = [dict(r) | {"old_part_returned": bool(r["old_part_returned"])} for r in conn.execute(
+            "SELECT part, quantity, old_part_returned, old_part_reason FROM repair_parts WHERE order_id = ? ORDER BY id",
+            (order.id,))]
         charges = [dict(r) for r in conn.execute(
             "SELECT kind, amount, description, created_at FROM charges WHERE order_id = ? ORDER BY id", (order.id,))]
         payments = [dict(r) for r in conn.execute(
@@ -373,14 +379,22 @@ def order_details(station, number: str) -> dict:
         "intake": order.intake,
         "engineer": engineer,
         "promised_at": order.promised_at,
-        "quote": {"status": order.quote_status, "total": order.quote_total, "answer": order.quote_answer},
+        "promise": {"inspection_due": order.inspection_due_at, "completion_due": order.promised_at,
+                    "history": promises.history(station, order.id)},
+        "diagnoses": diagnosis.diagnoses(station, order.id),
+        "quote": quotes.quote_of(station, order),
         "repair": {
             "record": order.repair_record,
             "outcome": order.outcome,
             "unrepaired_reason": order.unrepaired_reason,
             "warranty_months": order.repair_warranty_months,
             "no_warranty_consent": order.no_warranty_consent,
+            "parts": parts,
+            "minutes": extra["minutes_spent"],
+            "loaners": loaners.loaners_of(station, order.id),
         },
+        "contacts": calls.attempts(station, order.id),
+        "notified_at": extra["notified_at"],
         "verification": {"at": order.verified_at, "signed_by": order.verified_by},
         "money": {"charges": charges, "payments": payments, "charged": charged, "paid": paid,
                   "due": charged - paid, "waiver_reason": order.waiver_reason},
@@ -500,10 +514,37 @@ def assign_engineer(station, actor, number: str, staff_id: int, reason: str = ""
     )
 
 
-def record_repair(station, actor, number: str, work: str) -> RepairOrder:
+@dataclass(frozen=True)
+class PartUsed:
+    part: str
+    quantity: int = 1
+    old_part_returned: bool = True
+    old_part_reason: str = ""  # why the replaced part is not returned to the customer
+
+
+def record_repair(station, actor, number: str, work: str, parts: tuple | list = (), minutes: int = 0) -> RepairOrder:
+    """The repair record: work done, parts used (old parts returned, or why not), time spent."""
     work = validate.required_text("repair_record", work, max_len=2000)
-    return _change(station, actor, number, "order.repair_recorded", (State.IN_REPAIR, State.WAITING_PARTS),
-                   {"repair_record": work}, {"work": work})
+    if not isinstance(minutes, int) or minutes < 0:
+        raise ValidationError("minutes", "error.minutes_not_negative")
+    checked = []
+    for i, p in enumerate(parts):
+        name = validate.required_text(f"part{i + 1}", p.part, max_len=120)
+        if not isinstance(p.quantity, int) or p.quantity <= 0:
+            raise ValidationError(f"part{i + 1}", "error.quantity_positive")
+        reason = validate.optional_text(f"part{i + 1}_reason", p.old_part_reason, max_len=200)
+        if not p.old_part_returned and not reason:
+            raise ValidationError(f"part{i + 1}_reason", "error.old_part_reason_needed", part=name)
+        checked.append((name, p.quantity, int(bool(p.old_part_returned)), reason))
+    with station.store.write() as conn:
+        order = _change(station, actor, number, "order.repair_recorded", (State.IN_REPAIR, State.WAITING_PARTS),
+                        {"repair_record": work, "minutes_spent": minutes},
+                        {"work": work, "minutes": minutes, "parts": [c[0] for c in checked]})
+        conn.execute("DELETE FROM repair_parts WHERE order_id = ?", (order.id,))
+        conn.executemany(
+            "INSERT INTO repair_parts (order_id, part, quantity, old_part_returned, old_part_reason) VALUES (?, ?, ?, ?, ?)",
+            [(order.id, *c) for c in checked])
+    return order
 
 
 def set_repair_warranty(station, actor, number: str, months: int | None, consent_recorded: bool = False) -> RepairOrder:

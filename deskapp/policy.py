@@ -148,6 +148,8 @@ class Policy:
     inspection_estimate_minutes: int
     reassure_after_minutes: int
     complaint_answer_hours: int
+    at_risk_minutes: int = 60
+    quote_valid_days: int = 14
     source: str = ""
 
     # ---- money
@@ -521,6 +523,8 @@ def policy_from_dict(raw: dict, where: str = "policy.toml") -> Policy:
         inspection_estimate_minutes=_need(raw, "timing.inspection_estimate_minutes", int, where),
         reassure_after_minutes=_need(raw, "timing.reassure_after_minutes", int, where),
         complaint_answer_hours=_need(raw, "timing.complaint_answer_hours", int, where),
+        at_risk_minutes=_need(raw, "timing.at_risk_minutes", int, where),
+        quote_valid_days=_need(raw, "timing.quote_valid_days", int, where),
         source=where,
     )
 

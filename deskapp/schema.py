@@ -260,6 +260,80 @@ def m003_intake_drafts_passcodes_vouchers(db) -> None:
     )
 
 
+@step
+def m004_bench_promises_quotes_repairs_calls(db) -> None:
+    _run(
+        db,
+        [
+            # Every promise made to the customer and every change to it: old time, new time,
+            # reason, who, when. repair_orders keeps the current ones (inspection_due_at,
+            # promised_at) for the work lists.
+            """CREATE TABLE promises (
+                id INTEGER PRIMARY KEY,
+                order_id INTEGER NOT NULL REFERENCES repair_orders(id),
+                kind TEXT NOT NULL CHECK (kind IN ('inspection', 'completion')),
+                due_at TEXT NOT NULL,
+                previous_due_at TEXT,
+                reason TEXT NOT NULL,
+                staff_id INTEGER REFERENCES staff(id),
+                actor TEXT NOT NULL,
+                at TEXT NOT NULL)""",
+            "CREATE INDEX promises_order ON promises(order_id, id)",
+            """CREATE TABLE diagnoses (
+                id INTEGER PRIMARY KEY,
+                order_id INTEGER NOT NULL REFERENCES repair_orders(id),
+                findings TEXT NOT NULL,
+                cause TEXT NOT NULL DEFAULT '',
+                causes TEXT NOT NULL DEFAULT '[]',
+                chargeable INTEGER NOT NULL,
+                reasons TEXT NOT NULL DEFAULT '[]',
+                actor TEXT NOT NULL,
+                at TEXT NOT NULL)""",
+            "CREATE INDEX diagnoses_order ON diagnoses(order_id, id)",
+            """CREATE TABLE quote_lines (
+                id INTEGER PRIMARY KEY,
+                order_id INTEGER NOT NULL REFERENCES repair_orders(id),
+                kind TEXT NOT NULL CHECK (kind IN ('part', 'labour')),
+                description TEXT NOT NULL,
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                unit_price INTEGER NOT NULL CHECK (unit_price >= 0))""",
+            "CREATE INDEX quote_lines_order ON quote_lines(order_id)",
+            "ALTER TABLE repair_orders ADD COLUMN quote_valid_until TEXT",
+            "ALTER TABLE repair_orders ADD COLUMN return_method TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE repair_orders ADD COLUMN minutes_spent INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE repair_orders ADD COLUMN notified_at TEXT",
+            """CREATE TABLE repair_parts (
+                id INTEGER PRIMARY KEY,
+                order_id INTEGER NOT NULL REFERENCES repair_orders(id),
+                part TEXT NOT NULL,
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                old_part_returned INTEGER NOT NULL,
+                old_part_reason TEXT NOT NULL DEFAULT '')""",
+            "CREATE INDEX repair_parts_order ON repair_parts(order_id)",
+            """CREATE TABLE loaners (
+                id INTEGER PRIMARY KEY,
+                order_id INTEGER NOT NULL REFERENCES repair_orders(id),
+                device TEXT NOT NULL,
+                issued_at TEXT NOT NULL,
+                returned_at TEXT)""",
+            "CREATE INDEX loaners_order ON loaners(order_id)",
+            # Calls to the customer: a delay announced before the promise breaks, or "ready".
+            """CREATE TABLE contact_attempts (
+                id INTEGER PRIMARY KEY,
+                order_id INTEGER NOT NULL REFERENCES repair_orders(id),
+                purpose TEXT NOT NULL CHECK (purpose IN ('delay', 'ready')),
+                outcome TEXT NOT NULL CHECK (outcome IN ('reached', 'no_answer', 'message_left')),
+                note TEXT NOT NULL DEFAULT '',
+                before_promise INTEGER,
+                actor TEXT NOT NULL,
+                staff_id INTEGER REFERENCES staff(id),
+                at TEXT NOT NULL)""",
+            "CREATE INDEX contact_attempts_order ON contact_attempts(order_id, id)",
+            "CREATE INDEX repair_orders_to_notify ON repair_orders(state) WHERE state = 'ready' AND notified_at IS NULL",
+        ],
+    )
+
+
 SCHEMA_VERSION = len(STEPS)
 OUR_TABLES = {"meta", "_sqlite_migrations"}
 
