@@ -113,6 +113,10 @@ class DeskApp(App):
             from screens.greeting import GreetingScreen
 
             return GreetingScreen()
+        if self.staff is not None and self.staff.role == "engineer":
+            from screens.bench import WorkListScreen
+
+            return WorkListScreen()
         from screens.home import HomeScreen
 
         return HomeScreen()

@@ -1,0 +1,74 @@
+"""What every bench screen of one order shares: the order at a glance (customer, device,
+fault, promise), the device passcode on an explicit key, the delay call, going back."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import Static
+
+from deskapp.text import clean
+from screens.base import DeskScreen
+
+
+class OrderScreen(DeskScreen):
+    BINDINGS = [
+        Binding("k", "passcode", "Passcode"),
+        Binding("d", "delay", "Delay call"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+
+    def order_summary(self) -> Static:
+        return Static("", id="order-summary")
+
+    def on_mount(self) -> None:
+        self.show_summary()
+        self.sub_title = self.number
+
+    def show_summary(self) -> None:
+        from deskapp.orders import order_details
+        from deskapp.printouts import local_time
+
+        tr = self.app.tr
+        station = self.app.station
+        d = order_details(station, self.number)
+        dev = d["device"]
+        lines = [
+            f"[b]{d['number']}[/b]  {tr.t('state.' + d['state'])}  ·  {tr.t('warranty_status.' + d['warranty']['status'])}"
+            + (f"  ·  {tr.t('bench.chargeable')}" if d["warranty"]["chargeable"] else ""),
+            f"{tr.t('doc.customer')}: {clean(d['customer']['name'])}  {', '.join(d['customer']['phones'])}",
+            f"{tr.t('doc.device')}: {tr.t('product_line.' + dev['product_line'])} {clean(dev['brand'])} "
+            f"{clean(dev['model'])}  SN {clean(dev['serial'])}",
+            f"{tr.t('doc.fault')}: {clean(d['fault']['confirmed'] or d['fault']['reported'])}",
+            f"{tr.t('handoff.inspection_due', time=local_time(station, d['promise']['inspection_due']), minutes=station.policy.inspection_estimate_minutes)}"
+            if d["state"] in ("received", "diagnosing")
+            else tr.t("handoff.completion_due", time=local_time(station, d["promise"]["completion_due"])),
+        ]
+        self.query_one("#order-summary", Static).update("\n".join(lines))
+
+    def action_passcode(self) -> None:
+        from deskapp.errors import DeskError
+        from deskapp.orders import reveal_passcode
+
+        try:
+            code = reveal_passcode(self.app.station, self.app.actor, self.number)
+        except DeskError as exc:
+            self.notify(exc.render(self.app.tr), severity="warning")
+            return
+        self.notify(self.app.tr.t("bench.passcode", code=clean(code)), timeout=15)
+
+    def action_delay(self) -> None:
+        from screens.delay import DelayScreen
+
+        self.app.push_screen(DelayScreen(self.number), lambda _: self.show_summary())
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def report(self, message: str, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(clean(message))
+        status.set_class(error, "error")

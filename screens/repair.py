@@ -1,0 +1,124 @@
+"""Repair record: work done, parts used (old parts returned to the customer, or why not),
+time spent, a loaner issued and returned (contract level 2), then ready for pickup."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Static
+
+from deskapp.text import clean
+from screens.order_screen import OrderScreen
+from screens.widgets import FormField, Teleprompter
+
+PARTS = 3
+
+
+class RepairScreen(OrderScreen):
+    CSS_PATH = "bench.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Record repair", priority=True),
+        Binding("ctrl+e", "ready", "Ready for pickup", priority=True),
+        Binding("ctrl+l", "loaner", "Loaner out/back", priority=True),
+        Binding("ctrl+t", "part_arrived", "Part arrived", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        tr = self.app.tr
+        yield Header(show_clock=True)
+        with Horizontal(classes="order-layout"):
+            with VerticalScroll(classes="order-form"):
+                yield self.order_summary()
+                yield FormField(tr.t("bench.work_done"), "work")
+                yield Label(tr.t("bench.parts_used"), classes="field-label")
+                for i in range(1, PARTS + 1):
+                    with Horizontal(classes="quote-line"):
+                        yield Input(placeholder=tr.t("bench.part"), id=f"part{i}", compact=True)
+                        yield Input(placeholder=tr.t("bench.qty"), id=f"pqty{i}", compact=True, classes="num")
+                        yield Checkbox(tr.t("bench.old_returned"), value=True, id=f"returned{i}", compact=True)
+                        yield Input(placeholder=tr.t("bench.why_not_returned"), id=f"part{i}_reason", compact=True)
+                yield Label("", id="parts-error", classes="field-error")
+                yield FormField(tr.t("bench.minutes"), "minutes")
+                yield FormField(tr.t("bench.loaner_device"), "loaner_device")
+                yield Static("", id="status")
+            yield Teleprompter(id="prompter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tr = self.app.tr
+        self.query_one(Teleprompter).show(tr.t("bench.prompter"), [tr.phrase("bench.reassure")])
+        self.query_one("#work", Input).focus()
+
+    def action_save(self) -> None:
+        from deskapp.errors import DeskError, ValidationError
+        from deskapp.orders import PartUsed, record_repair
+
+        tr = self.app.tr
+        parts = []
+        for i in range(1, PARTS + 1):
+            name = self.query_one(f"#part{i}", Input).value.strip()
+            if name:
+                qty = self.query_one(f"#pqty{i}", Input).value.strip() or "1"
+                parts.append(PartUsed(name, int(qty) if qty.isdigit() else -1,
+                                      self.query_one(f"#returned{i}", Checkbox).value,
+                                      self.query_one(f"#part{i}_reason", Input).value))
+        minutes = self.query_one("#minutes", Input).value.strip() or "0"
+        self.query_one("#parts-error", Label).update("")
+        for f in self.query(FormField):
+            f.clear_error()
+        try:
+            record_repair(self.app.station, self.app.actor, self.number, self.query_one("#work", Input).value,
+                          parts, int(minutes) if minutes.isdigit() else -1)
+        except ValidationError as exc:
+            if exc.field in ("repair_record", "minutes"):
+                self.query_one("#field-work" if exc.field == "repair_record" else "#field-minutes",
+                               FormField).set_error(exc.render(tr))
+            else:
+                self.query_one("#parts-error", Label).update(clean(exc.render(tr)))
+            return
+        except DeskError as exc:
+            self.report(exc.render(tr), error=True)
+            return
+        self.report(tr.t("bench.repair_recorded"))
+
+    def action_ready(self) -> None:
+        from deskapp.errors import DeskError
+        from deskapp.orders import advance
+
+        try:
+            advance(self.app.station, self.app.actor, self.number, "mark_ready")
+        except DeskError as exc:
+            self.report(exc.render(self.app.tr), error=True)
+            return
+        self.app.notify(self.app.tr.t("bench.ready", number=self.number))
+        self.app.pop_screen()
+
+    def action_part_arrived(self) -> None:
+        from deskapp.errors import DeskError
+        from deskapp.orders import advance
+
+        try:
+            advance(self.app.station, self.app.actor, self.number, "part_arrived")
+        except DeskError as exc:
+            self.report(exc.render(self.app.tr), error=True)
+            return
+        self.show_summary()
+
+    def action_loaner(self) -> None:
+        from deskapp.errors import DeskError
+        from deskapp.loaners import issue_loaner, loaners_of, return_loaner
+        from deskapp.orders import get_order
+
+        tr = self.app.tr
+        order = get_order(self.app.station, self.number)
+        out = [l for l in loaners_of(self.app.station, order.id) if not l["returned_at"]]
+        try:
+            if out:
+                return_loaner(self.app.station, self.app.actor, self.number)
+                self.report(tr.t("bench.loaner_back", device=clean(out[0]["device"])))
+            else:
+                issue_loaner(self.app.station, self.app.actor, self.number, self.query_one("#loaner_device", Input).value)
+                self.report(tr.t("bench.loaner_out"))
+        except DeskError as exc:
+            self.report(exc.render(tr), error=True)
