@@ -26,7 +26,13 @@ class DeskApp(App):
     ``actor`` is None until someone signs in."""
 
     TITLE = "deskapp"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=True, priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
+        # Priority: the focus moves while the keys are dispatched, so text typed right after
+        # Tab (a scanner, a fast typist) lands in the next field, not the one just left.
+        Binding("tab", "focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
+    ]
     COMMANDS = App.COMMANDS | {_desk_commands}
 
     def __init__(self, db_path: Path, *, locale: str | None = None, clock=None, terminal: str | None = None) -> None:

@@ -17,8 +17,8 @@ class DiagnosisScreen(OrderScreen):
     CSS_PATH = "bench.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Record diagnosis", priority=True),
-        Binding("w", "start_repair", "Start repair"),
-        Binding("q", "quote", "Quote"),
+        Binding("f6", "start_repair", "Start repair"),
+        Binding("f7", "quote", "Quote"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -12,8 +12,8 @@ from screens.base import DeskScreen
 
 class OrderScreen(DeskScreen):
     BINDINGS = [
-        Binding("k", "passcode", "Passcode"),
-        Binding("d", "delay", "Delay call"),
+        Binding("f2", "passcode", "Passcode"),
+        Binding("f3", "delay", "Delay call"),
         Binding("escape", "back", "Back"),
     ]
 

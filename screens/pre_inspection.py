@@ -37,8 +37,6 @@ class PreInspectionScreen(DeskScreen):
         # so the focus has moved before the next key is read: a barcode scanner or a fast
         # typist sends text and Enter faster than the input could pass a message back.
         Binding("enter", "enter_next", "Next field", show=False, priority=True),
-        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
         Binding("escape", "leave", "Leave (draft kept)"),
     ]
 

@@ -23,7 +23,7 @@ class QuoteScreen(OrderScreen):
         Binding("ctrl+s", "send", "Send quote", priority=True),
         Binding("ctrl+a", "approved", "Approved", priority=True),
         Binding("ctrl+x", "declined", "Declined", priority=True),
-        Binding("w", "start_repair", "Start repair"),
+        Binding("f6", "start_repair", "Start repair"),
     ]
 
     def compose(self) -> ComposeResult:
