@@ -33,11 +33,18 @@ async def test_sign_in_refuses_a_wrong_pin_and_keeps_the_terminal_locked(demo_db
     assert [r["actor"] for r in failed][-1] == "王美玲"
 
 
-async def test_an_engineer_signs_in_to_the_overview_in_the_station_language(demo_db):
+async def test_an_engineer_signs_in_to_the_work_list(demo_db):
     app = DeskApp(demo_db, locale="zh_TW", terminal="T-test")
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot, "陳志明")
-        assert screen_name(app) == "HomeScreen" and app.actor.name == "陳志明"
+        assert screen_name(app) == "WorkListScreen" and app.actor.name == "陳志明"
+
+
+async def test_pickup_staff_sign_in_to_the_overview_in_the_station_language(demo_db):
+    app = DeskApp(demo_db, locale="zh_TW", terminal="T-test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, "張家豪")
+        assert screen_name(app) == "HomeScreen" and app.actor.name == "張家豪"
         await settle(app, pilot)
         assert "魏贊科技 維修服務站:服務台" in text_of(app, "#welcome")
         assert text_of(app, "#tile-open").startswith("9")
