@@ -12,11 +12,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from deskapp import orders, queue, staff
+from deskapp import calls, diagnosis, orders, queue, quotes, staff
 from deskapp.customers import CustomerInput, add_contract, create_customer, create_dealer
 from deskapp.data_files import data_path, read_toml
 from deskapp.errors import DeskError
 from deskapp.orders import IntakeInput, Refused
+from deskapp.quotes import QuoteLine
+from deskapp.timeutil import from_db
 from deskapp.sales import import_sales_csv
 from deskapp.station import Actor, Station, terminal_name
 from deskapp.store import Store
@@ -144,9 +146,23 @@ def _step(station, number, step, members, terminal, pickup, manager, fault) -> i
     if name == "assign":
         orders.assign_engineer(station, manager, number, engineer.id)
     elif name == "send_quote":
-        orders.advance(station, bench_actor, number, "send_quote", total=int(arg))
+        total = int(arg)
+        part = total * 7 // 10
+        quotes.send_quote(station, bench_actor, number, [QuoteLine("part", fault, 1, part),
+                                                          QuoteLine("labour", "labour", 1, total - part)])
     elif name in ("approve_quote", "decline_quote"):
-        orders.advance(station, bench_actor, number, name, method=arg)
+        quotes.answer_quote(station, bench_actor, number, approved=name == "approve_quote", method=arg,
+                            return_method="" if name == "approve_quote" else "collect")
+    elif name == "diagnose":
+        diagnosis.record_diagnosis(station, bench_actor, number, fault, fault)
+    elif name == "delay_call":
+        order = orders.get_order(station, number)
+        new_due = from_db(order.promised_at) + dt.timedelta(days=3)
+        calls.record_delay_call(station, bench_actor, number, kind="part", part=arg, outcome="reached",
+                                new_due=new_due)
+    elif name == "notified":
+        calls.record_notify_attempt(station, bench_actor, number, "no_answer")
+        calls.record_notify_attempt(station, bench_actor, number, "reached")
     elif name == "wait_for_part":
         orders.advance(station, bench_actor, number, name, part=arg)
     elif name == "record_repair":

@@ -47,7 +47,7 @@ async def test_pickup_staff_sign_in_to_the_overview_in_the_station_language(demo
         assert screen_name(app) == "HomeScreen" and app.actor.name == "張家豪"
         await settle(app, pilot)
         assert "魏贊科技 維修服務站:服務台" in text_of(app, "#welcome")
-        assert text_of(app, "#tile-open").startswith("9")
+        assert text_of(app, "#tile-open").startswith("10")
         footer_keys = {b.description for _, b, _, _ in app.screen.active_bindings.values()}
         assert {"離開", "重新整理"} <= footer_keys
 

@@ -53,7 +53,7 @@ def test_demo_leaves_orders_in_every_state_and_can_be_refreshed(demo_db):
     assert states == {str(s) for s in State}
     again = deskapp("demo", "--db", str(demo_db))
     assert again.returncode == 0
-    assert sqlite3.connect(demo_db).execute("SELECT COUNT(*) FROM repair_orders").fetchone()[0] == 13
+    assert sqlite3.connect(demo_db).execute("SELECT COUNT(*) FROM repair_orders").fetchone()[0] == 14
 
 
 def test_queue_take_prints_the_number_and_how_many_are_ahead(demo_db):
@@ -67,7 +67,7 @@ def test_queue_take_prints_the_number_and_how_many_are_ahead(demo_db):
 
 def test_order_list_and_show_as_text_and_json(demo_db):
     listing = json.loads(deskapp("order", "list", "--db", str(demo_db), "--json").stdout)
-    assert len(listing) == 13 and listing[0]["number"] > listing[-1]["number"]
+    assert len(listing) == 14 and listing[0]["number"] > listing[-1]["number"]
     waiting = json.loads(deskapp("order", "list", "--state", "waiting_parts", "--db", str(demo_db), "--json").stdout)
     assert [o["state"] for o in waiting] == ["waiting_parts"]
     number = waiting[0]["number"]
@@ -133,3 +133,16 @@ def test_control_characters_in_data_never_reach_the_terminal(tmp_path):
     deskapp("staff", "add", "Eve\x1b[2J\x1b]0;x\x07", "--role", "pickup", "--db", str(db), stdin="1234\n")
     out = deskapp("staff", "list", "--db", str(db)).stdout
     assert "\x1b" not in out and "\x07" not in out and "Eve" in out
+
+
+def test_demo_leaves_orders_at_every_step_of_the_bench(demo_db):
+    conn = sqlite3.connect(demo_db)
+    q = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    assert q("SELECT COUNT(*) FROM repair_orders WHERE state = 'received' AND assigned_engineer_id IS NULL") >= 1
+    for state in ("diagnosing", "awaiting_approval", "in_repair", "waiting_parts", "return_unrepaired"):
+        assert q(f"SELECT COUNT(*) FROM repair_orders WHERE state = '{state}'") >= 1, state
+    assert q("SELECT COUNT(*) FROM repair_orders WHERE state = 'return_unrepaired' AND quote_status = 'declined'") == 1
+    assert q("SELECT COUNT(*) FROM contact_attempts WHERE purpose = 'delay' AND before_promise = 1") == 1
+    assert q("SELECT COUNT(*) FROM promises") == 1
+    assert q("SELECT COUNT(*) FROM repair_orders WHERE state = 'ready' AND notified_at IS NULL") >= 1
+    assert q("SELECT COUNT(*) FROM repair_orders WHERE state = 'ready' AND notified_at IS NOT NULL") == 1
