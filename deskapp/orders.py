@@ -648,3 +648,18 @@ def awaiting_hand_off(station, limit: int = 50) -> list[OrderSummary]:
         (limit,),
     )
     return [OrderSummary(**dict(r)) for r in rows]
+
+
+def waiting_past(station, minutes: int | None = None) -> list[tuple[OrderSummary, int]]:
+    """Today's orders still being inspected after ``minutes`` (the policy's reassurance time):
+    the customer waiting at the desk should be reassured. Oldest first, with minutes waited."""
+    minutes = station.policy.reassure_after_minutes if minutes is None else minutes
+    now = station.now()
+    start_of_day = dt.datetime.combine(station.today(), dt.time(0), station.tz)
+    rows = station.store.query(
+        """SELECT o.number, o.state, c.name AS customer, d.product_line, d.model, d.serial, o.created_at, o.promised_at
+           FROM repair_orders o JOIN customers c ON c.id = o.customer_id JOIN devices d ON d.id = o.device_id
+           WHERE o.state IN ('received', 'diagnosing') AND o.created_at >= ? AND o.created_at <= ?
+           ORDER BY o.id""",
+        (to_db(start_of_day), to_db(now - dt.timedelta(minutes=minutes))))
+    return [(OrderSummary(**dict(r)), int((now - from_db(r["created_at"])).total_seconds() // 60)) for r in rows]

@@ -33,6 +33,7 @@ class GreetingScreen(DeskScreen):
                     for tile in ("drop-off", "pickup", "inquiry", "serving", "hand-off"):
                         yield Static("", id=f"tile-{tile}", classes="tile")
                 yield Static("", id="call-banner")
+                yield Static("", id="reassure")
                 yield Label("", id="greeting-status")
             yield Teleprompter(id="prompter")
         yield Footer()
@@ -53,17 +54,24 @@ class GreetingScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="greeting")
     def refresh_counts(self) -> None:
-        from deskapp.orders import awaiting_hand_off
+        from deskapp.orders import awaiting_hand_off, waiting_past
         from deskapp.queue import now_serving, waiting_counts
 
         station = self.app.station
         data = (waiting_counts(station), now_serving(station), len(awaiting_hand_off(station)),
-                station.store.data_version())
+                station.store.data_version(), waiting_past(station))
         self.app.call_from_thread(self.show_counts, *data)
 
-    def show_counts(self, waiting: dict, serving, hand_off: int, version: int) -> None:
+    def show_counts(self, waiting: dict, serving, hand_off: int, version: int, waited=()) -> None:
         tr = self.app.tr
         self._version = version
+        reassure = self.query_one("#reassure", Static)
+        if waited:  # seed 004: past 30 minutes, the waiting customer is reassured
+            names = ", ".join(f"{o.number} {clean(o.customer)} ({tr.t('greeting.minutes', minutes=m)})" for o, m in waited)
+            reassure.update(f"[b]{tr.t('greeting.reassure')}[/b] {names}\n「{clean(tr.phrase('bench.reassure'))}」"
+                            if tr.locale != "en" else
+                            f"[b]{tr.t('greeting.reassure')}[/b] {names}\n“{clean(tr.phrase('bench.reassure'))}”")
+        reassure.display = bool(waited)
         for service, count in waiting.items():
             self.query_one(f"#tile-{service}", Static).update(
                 f"[b]{count}[/b]\n{tr.t('service.' + service)}\n{tr.t('app.waiting')}")

@@ -109,3 +109,28 @@ async def test_the_command_palette_has_the_desk_actions(demo_db):
         await settle(app, pilot)
         assert screen_name(app) == "SignInScreen" and app.actor is None
         assert app.screen.query_one("#pin").value == ""
+
+
+async def test_reception_is_prompted_to_reassure_a_customer_waiting_past_30_minutes(tmp_path):
+    import datetime as dt
+
+    from conftest import TAIPEI, MovableClock, make_front_desk
+    from deskapp.customers import find_by_phone
+    from deskapp.intake import complete
+
+    db = make_front_desk(tmp_path / "station")
+    clock = MovableClock(dt.datetime.now(TAIPEI).replace(hour=10, minute=0))
+    st = Station.open(db, clock=clock)
+    customer = find_by_phone(st, "0912")[0]
+    order = complete(st, Actor(name="Amy Reception", terminal="R1"), {
+        "fault_told": "x", "fault_restated": "x", "customer_confirmed": True, "customer_id": customer.id,
+        "proof": "none", "serial": "CAM-A10001", "product_line": "camera", "fees_acknowledged": True,
+        "backup_reminder": True, "fault_confirmed": "x"})
+    st.close()
+    clock.advance(minutes=35)
+    app = DeskApp(db, locale="zh_TW", terminal="R1", clock=clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(app, pilot, "Amy Reception")
+        await settle(app, pilot)
+        text = text_of(app, "#reassure")
+        assert order.number in text and "35 分鐘" in text and "讓您久等了" in text

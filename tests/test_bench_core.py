@@ -185,3 +185,15 @@ def test_a_loaner_only_with_a_contract_that_has_one(station, team, customer, ben
     return_loaner(station, team["engineer"], m)
     (loan,) = orders.order_details(station, m)["repair"]["loaners"]
     assert loan["device"] == "VisionCam spare #2" and loan["returned_at"]
+
+
+def test_a_customer_waiting_past_30_minutes_is_flagged_for_reassurance(station, team, bench, clock):
+    n = bench()
+    assert orders.waiting_past(station) == []
+    clock.advance(minutes=31)
+    ((summary, waited),) = orders.waiting_past(station)
+    assert summary.number == n and waited == 31
+    orders.advance(station, team["engineer"], n, "start_diagnosis")
+    assert len(orders.waiting_past(station)) == 1  # still being inspected
+    orders.advance(station, team["engineer"], n, "start_repair")
+    assert orders.waiting_past(station) == []
