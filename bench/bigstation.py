@@ -35,7 +35,7 @@ def serial_of(i: int) -> str:
 def path_for(orders: int) -> Path:
     from deskapp.schema import SCHEMA_VERSION
 
-    return CACHE / f"station-{orders}-s{SCHEMA_VERSION}-v2.db"
+    return CACHE / f"station-{orders}-s{SCHEMA_VERSION}-v3.db"
 
 
 def build(orders: int = 1_000_000, *, quiet: bool = False) -> Path:
@@ -138,9 +138,21 @@ def add_bench_staff(path: Path) -> None:
 
     station = Station.open(path, locale="en")
     actor = Actor.system(name="bench", terminal="bench")
-    for name, role in (("Bench Reception", "reception"), ("Bench Engineer A", "engineer"),
-                       ("Bench Engineer B", "engineer")):
-        add_staff(station, actor, name, role, "1234")
+    members = {name: add_staff(station, actor, name, role, "1234") for name, role in (
+        ("Bench Reception", "reception"), ("Bench Engineer A", "engineer"), ("Bench Engineer B", "engineer"))}
+    # The open orders (the last 2,000) are on Engineer A's bench, due over the coming days.
+    from deskapp.timeutil import to_db
+    import datetime as dt
+
+    now = dt.datetime.now(dt.timezone.utc)
+    with station.store.write() as conn:
+        last = conn.execute("SELECT MAX(id) FROM repair_orders").fetchone()[0]
+        states = ("received", "diagnosing", "awaiting_approval", "in_repair", "waiting_parts")
+        conn.executemany(
+            "UPDATE repair_orders SET assigned_engineer_id = ?, state = ?, inspection_due_at = ?, promised_at = ?"
+            " WHERE id = ?",
+            [(members["Bench Engineer A"].id, states[i % 5], to_db(now + dt.timedelta(minutes=i)),
+              to_db(now + dt.timedelta(hours=i)), last - i) for i in range(min(2000, last))])
     station.close()
 
 

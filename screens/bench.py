@@ -73,6 +73,9 @@ class WorkListScreen(DeskScreen):
     def show(self, mine, pool, version) -> None:
         self._version = version
         for table_id, items in (("#mine", mine), ("#pool", pool)):
+            if getattr(self, f"_shown_{table_id[1:]}", None) == items:
+                continue  # nothing changed: leave the table (and the cursor) alone
+            setattr(self, f"_shown_{table_id[1:]}", items)
             table = self.query_one(table_id, DataTable)
             keep = table.cursor_row
             table.clear()
