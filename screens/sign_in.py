@@ -5,15 +5,16 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.screen import Screen
+
 from textual.widgets import Footer, Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from deskapp.text import clean
+from screens.base import DeskScreen
 from screens.widgets import FormField
 
 
-class SignInScreen(Screen):
+class SignInScreen(DeskScreen):
     CSS_PATH = "sign_in.tcss"
 
     def compose(self) -> ComposeResult:
