@@ -20,7 +20,7 @@ from deskapp.errors import DomainError
 from deskapp.hashing import hash_secret, new_salt
 from deskapp.orders import get_order, order_details
 from deskapp.text import mask_phone
-from deskapp.timeutil import from_db, to_db
+from deskapp.timeutil import local_time, to_db
 from printing import documents
 from printing.connectors import PrinterError, send
 from printing.escpos import encoding_for, preview, render
@@ -40,11 +40,6 @@ def station_block(station) -> dict:
         "email": station.config.contact.get("email", ""),
         "line": station.config.contact.get("line", ""),
     }
-
-
-def local_time(station, stamp: str | None) -> str:
-    moment = from_db(stamp)
-    return moment.astimezone(station.tz).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 # --------------------------------------------------------------------------- documents

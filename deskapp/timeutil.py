@@ -50,3 +50,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def local_time(station, stamp: str | None) -> str:
+    """A stored UTC timestamp as the station's wall-clock time, for people to read."""
+    moment = from_db(stamp)
+    return moment.astimezone(station.tz).strftime("%Y-%m-%d %H:%M") if moment else ""

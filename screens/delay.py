@@ -33,7 +33,7 @@ class DelayScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         from deskapp.orders import get_order
-        from deskapp.printouts import local_time
+        from deskapp.timeutil import local_time
 
         tr = self.app.tr
         order = get_order(self.app.station, self.number)

@@ -50,7 +50,7 @@ class HandOffScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from deskapp.printouts import local_time
+        from deskapp.timeutil import local_time
 
         tr = self.app.tr
         station = self.app.station

@@ -30,7 +30,7 @@ class OrderScreen(DeskScreen):
 
     def show_summary(self) -> None:
         from deskapp.orders import order_details
-        from deskapp.printouts import local_time
+        from deskapp.timeutil import local_time
 
         tr = self.app.tr
         station = self.app.station

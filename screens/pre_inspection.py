@@ -446,7 +446,7 @@ class ResumeDraftScreen(ModalScreen):
         self.draft = draft
 
     def compose(self) -> ComposeResult:
-        from deskapp.printouts import local_time
+        from deskapp.timeutil import local_time
 
         tr = self.app.tr
         d = self.draft.data

@@ -57,7 +57,7 @@ async def open_from_work_list(app, pilot, number):
     assert screen_name(app) == "WorkListScreen"
     await settle(app, pilot)
     mine = app.screen.query_one("#mine")
-    assert mine.row_count == 1 and mine.get_row_at(0)[0].plain == number
+    assert mine.row_count == 1 and str(mine.get_row_at(0)[0]) == number
     mine.focus()
     await pilot.press("enter")
     await settle(app, pilot)
