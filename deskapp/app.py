@@ -32,6 +32,8 @@ class DeskApp(App):
         # Tab (a scanner, a fast typist) lands in the next field, not the one just left.
         Binding("tab", "focus_next", "Next field", show=False, priority=True),
         Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
+        # A device tag scanned on any screen: F4, then the scanner types the number and Enter.
+        Binding("f4", "find_order", "Find order", show=True),
     ]
     COMMANDS = App.COMMANDS | {_desk_commands}
 
@@ -132,6 +134,13 @@ class DeskApp(App):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(self.home_screen())
+
+    def action_find_order(self) -> None:
+        if self.actor is None:
+            return
+        from screens.bench import FindOrderScreen
+
+        self.push_screen(FindOrderScreen())
 
     def action_sign_out(self) -> None:
         """Back to the sign-in screen at the bottom of the stack; nobody is signed in."""

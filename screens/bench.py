@@ -243,3 +243,33 @@ class GiveScreen(ModalScreen):
             field.set_error(exc.render(self.app.tr))
             return
         self.dismiss(True)
+
+
+class FindOrderScreen(ModalScreen):
+    """F4 on any screen: scan the device tag (or type the number) to open the order."""
+
+    DEFAULT_CSS = """
+    FindOrderScreen { align: center middle; }
+    #find { width: 60; max-width: 100%; height: auto; border: thick $accent; padding: 1 2; background: $surface; }
+    """
+    BINDINGS = [Binding("escape", "dismiss", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="find"):
+            yield FormField(self.app.tr.t("bench.scan_hint"), "find_number")
+
+    def on_mount(self) -> None:
+        self.query_one("#find_number", Input).focus()
+
+    @on(Input.Submitted, "#find_number")
+    def found(self, event: Input.Submitted) -> None:
+        from deskapp.errors import DeskError
+        from deskapp.orders import get_order
+
+        try:
+            order = get_order(self.app.station, event.value)
+        except DeskError as exc:
+            self.query_one("#field-find_number", FormField).set_error(exc.render(self.app.tr))
+            return
+        self.dismiss(True)
+        open_order(self.app, order.number)

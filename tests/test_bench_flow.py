@@ -225,3 +225,20 @@ async def test_the_notify_list_keeps_an_order_until_the_customer_is_reached(desk
     kinds = [json.loads(d)["outcome"] for (d,) in conn.execute(
         "SELECT data FROM events WHERE kind = 'order.notify_attempt' ORDER BY id")]
     assert kinds == ["no_answer", "reached"]
+
+
+async def test_a_device_tag_scanned_on_any_screen_opens_its_order(desk):
+    number = received_order(desk)
+    app = new_app(desk, "en", terminal="B1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(app, pilot, "陳志明")
+        await pilot.press("n")  # somewhere else than the work list
+        await settle(app, pilot)
+        await pilot.press("f4")
+        await pilot.press(*"R9999-00001", "enter")  # a tag of another station
+        await pilot.pause()
+        assert "No order" in text(app, "#find_number-error")
+        app.screen.query_one("#find_number").value = ""
+        await pilot.press(*number.lower().replace("-", ""), "enter")  # as a scanner may send it
+        await settle(app, pilot)
+        assert screen_name(app) == "DiagnosisScreen" and app.screen.number == number
