@@ -149,7 +149,7 @@ def _step(station, number, step, members, terminal, pickup, manager, fault) -> i
         total = int(arg)
         part = total * 7 // 10
         quotes.send_quote(station, bench_actor, number, [QuoteLine("part", fault, 1, part),
-                                                          QuoteLine("labour", "labour", 1, total - part)])
+                                                          QuoteLine("labour", station.tr.t("bench.kind_labour"), 1, total - part)])
     elif name in ("approve_quote", "decline_quote"):
         quotes.answer_quote(station, bench_actor, number, approved=name == "approve_quote", method=arg,
                             return_method="" if name == "approve_quote" else "collect")

@@ -90,7 +90,7 @@ class WorkListScreen(DeskScreen):
 
         tr = self.app.tr
         style = STATUS_STYLE[item.status]
-        due = local_time(self.app.station, to_db(item.due_at)) if item.due_at else "-"
+        due = local_time(self.app.station, to_db(item.due_at))[5:] if item.due_at else "-"  # MM-DD HH:MM
         if item.minutes_left is None:
             left = "-"
         elif item.status == "overdue":
@@ -98,7 +98,7 @@ class WorkListScreen(DeskScreen):
         else:
             left = tr.t("bench.minutes_left", time=span(tr, item.minutes_left))
         flag = {"ok": "", "at_risk": "⚠ ", "overdue": "✖ "}[item.status]
-        device = f"{tr.t('product_line.' + item.product_line)} {item.model}"
+        device = item.model or tr.t(f"product_line.{item.product_line}")
         # One styled cell per row: plain strings render (and scroll) faster.
         return [item.number, clean(item.customer), clean(device), tr.t(f"state.{item.state}"),
                 f"{tr.t('bench.due_' + item.due_kind)} {due}", Text(flag + left, style=style) if style else left]
