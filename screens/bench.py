@@ -20,8 +20,11 @@ STATUS_STYLE = {"ok": "", "at_risk": "bold yellow", "overdue": "bold red"}
 
 class WorkListScreen(DeskScreen):
     CSS_PATH = "bench.tcss"
+    # Side by side from 120 columns; narrower, one table at a time (p switches).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         Binding("enter", "open_order", "Open", show=True),
+        Binding("p", "toggle_pool", "Pool / my work"),
         Binding("t", "take", "Take from pool"),
         Binding("g", "give", "Hand to colleague"),
         Binding("slash", "scan", "Scan / find"),
@@ -35,10 +38,13 @@ class WorkListScreen(DeskScreen):
         with Vertical(id="bench"):
             yield Input(placeholder=tr.t("bench.scan_hint"), id="scan", compact=True)
             yield Label("", id="scan-error", classes="field-error")
-            yield Label(tr.t("bench.my_work"), classes="section")
-            yield DataTable(id="mine", cursor_type="row", zebra_stripes=True)
-            yield Label(tr.t("bench.pool"), classes="section")
-            yield DataTable(id="pool", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="tables"):
+                with Vertical(id="mine-column"):
+                    yield Label(tr.t("bench.my_work"), classes="section")
+                    yield DataTable(id="mine", cursor_type="row", zebra_stripes=True)
+                with Vertical(id="pool-column"):
+                    yield Label(tr.t("bench.pool"), classes="section")
+                    yield DataTable(id="pool", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -122,6 +128,11 @@ class WorkListScreen(DeskScreen):
     def row_chosen(self, event: DataTable.RowSelected) -> None:
         """Enter (or a click) on a row opens the order."""
         open_order(self.app, event.row_key.value)
+
+    def action_toggle_pool(self) -> None:
+        showing = not self.has_class("-show-pool")
+        self.set_class(showing, "-show-pool")
+        self.query_one("#pool" if showing else "#mine", DataTable).focus()
 
     def action_take(self) -> None:
         from deskapp.errors import DeskError
