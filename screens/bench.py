@@ -79,14 +79,18 @@ class WorkListScreen(DeskScreen):
     def show(self, mine, pool, version) -> None:
         self._version = version
         for table_id, items in (("#mine", mine), ("#pool", pool)):
-            if getattr(self, f"_shown_{table_id[1:]}", None) == items:
-                continue  # nothing changed: leave the table (and the cursor) alone
-            setattr(self, f"_shown_{table_id[1:]}", items)
+            # The minutes left change every minute; only a change of the orders themselves (or of
+            # their at-risk/overdue flag) rebuilds the table, which costs ~0.4 ms a row.
+            shape = [(i.number, i.state, i.due_at, i.status) for i in items]
+            if getattr(self, f"_shown_{table_id[1:]}", None) == shape:
+                continue
+            setattr(self, f"_shown_{table_id[1:]}", shape)
             table = self.query_one(table_id, DataTable)
             keep = table.cursor_row
             table.clear()
-            for item in items:
-                table.add_row(*self.cells(item), key=item.number)
+            table.add_rows([self.cells(item) for item in items])
+            self._numbers = getattr(self, "_numbers", {})
+            self._numbers[table_id] = [item.number for item in items]
             if items:
                 table.move_cursor(row=min(keep, len(items) - 1))
 
@@ -113,7 +117,7 @@ class WorkListScreen(DeskScreen):
         table = self.query_one(table_id, DataTable)
         if not table.row_count:
             return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._numbers[table_id][table.cursor_row]
 
     # ---- actions
 
@@ -127,7 +131,7 @@ class WorkListScreen(DeskScreen):
     @on(DataTable.RowSelected)
     def row_chosen(self, event: DataTable.RowSelected) -> None:
         """Enter (or a click) on a row opens the order."""
-        open_order(self.app, event.row_key.value)
+        open_order(self.app, self._numbers[f"#{event.data_table.id}"][event.cursor_row])
 
     def action_toggle_pool(self) -> None:
         showing = not self.has_class("-show-pool")
