@@ -68,18 +68,6 @@ class DiagnosisScreen(OrderScreen):
         self.query_one("#decision", Static).update(f"[b]{verdict}[/b]\n" + "\n".join(f"- {clean(r)}" for r in reasons))
         self.show_summary()
 
-    def action_start_repair(self) -> None:
-        from deskapp.errors import DeskError
-        from deskapp.orders import advance
-        from screens.repair import RepairScreen
-
-        try:
-            advance(self.app.station, self.app.actor, self.number, "start_repair")
-        except DeskError as exc:
-            self.report(exc.render(self.app.tr), error=True)
-            return
-        self.app.switch_screen(RepairScreen(self.number))
-
     def action_quote(self) -> None:
         from screens.quote import QuoteScreen
 

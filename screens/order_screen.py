@@ -68,6 +68,24 @@ class OrderScreen(DeskScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def move(self, action: str, **details) -> bool:
+        """Move the order along its lifecycle; a refusal is shown on the screen, not raised."""
+        from deskapp.errors import DeskError
+        from deskapp.orders import advance
+
+        try:
+            advance(self.app.station, self.app.actor, self.number, action, **details)
+        except DeskError as exc:
+            self.report(exc.render(self.app.tr), error=True)
+            return False
+        return True
+
+    def action_start_repair(self) -> None:
+        from screens.repair import RepairScreen
+
+        if self.move("start_repair"):
+            self.app.switch_screen(RepairScreen(self.number))
+
     def report(self, message: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)
         status.update(clean(message))

@@ -131,15 +131,3 @@ class QuoteScreen(OrderScreen):
 
     def action_declined(self) -> None:
         self._answer(False)
-
-    def action_start_repair(self) -> None:
-        from deskapp.errors import DeskError
-        from deskapp.orders import advance
-        from screens.repair import RepairScreen
-
-        try:
-            advance(self.app.station, self.app.actor, self.number, "start_repair")
-        except DeskError as exc:
-            self.report(exc.render(self.app.tr), error=True)
-            return
-        self.app.switch_screen(RepairScreen(self.number))

@@ -83,27 +83,13 @@ class RepairScreen(OrderScreen):
         self.report(tr.t("bench.repair_recorded"))
 
     def action_ready(self) -> None:
-        from deskapp.errors import DeskError
-        from deskapp.orders import advance
-
-        try:
-            advance(self.app.station, self.app.actor, self.number, "mark_ready")
-        except DeskError as exc:
-            self.report(exc.render(self.app.tr), error=True)
-            return
-        self.app.notify(self.app.tr.t("bench.ready", number=self.number))
-        self.app.pop_screen()
+        if self.move("mark_ready"):
+            self.app.notify(self.app.tr.t("bench.ready", number=self.number))
+            self.app.pop_screen()
 
     def action_part_arrived(self) -> None:
-        from deskapp.errors import DeskError
-        from deskapp.orders import advance
-
-        try:
-            advance(self.app.station, self.app.actor, self.number, "part_arrived")
-        except DeskError as exc:
-            self.report(exc.render(self.app.tr), error=True)
-            return
-        self.show_summary()
+        if self.move("part_arrived"):
+            self.show_summary()
 
     def action_loaner(self) -> None:
         from deskapp.errors import DeskError
