@@ -17,7 +17,6 @@ import fcntl
 import os
 import pty
 import select
-import statistics
 import struct
 import sys
 import termios

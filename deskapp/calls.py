@@ -9,7 +9,7 @@ import datetime as dt
 from deskapp import events, validate
 from deskapp.customers import get_customer
 from deskapp.errors import ValidationError
-from deskapp.orders import OrderSummary, _locked_row, advance, get_order
+from deskapp.orders import OrderSummary, _locked_row, advance, get_order, summaries
 from deskapp.promises import change_promise, current_due
 from deskapp.timeutil import to_db
 
@@ -55,11 +55,7 @@ def record_delay_call(station, actor, number: str, *, kind: str, outcome: str, n
 
 def to_notify(station) -> list[OrderSummary]:
     """Ready for pickup, customer not yet reached: oldest first."""
-    rows = station.store.query(
-        """SELECT o.number, o.state, c.name AS customer, d.product_line, d.model, d.serial, o.created_at, o.promised_at
-           FROM repair_orders o JOIN customers c ON c.id = o.customer_id JOIN devices d ON d.id = o.device_id
-           WHERE o.state = 'ready' AND o.notified_at IS NULL ORDER BY o.updated_at, o.id""")
-    return [OrderSummary(**dict(r)) for r in rows]
+    return summaries(station, "WHERE o.state = 'ready' AND o.notified_at IS NULL ORDER BY o.updated_at, o.id")
 
 
 def notify_script(station, actor, number: str) -> dict:

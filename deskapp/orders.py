@@ -313,6 +313,17 @@ class OrderSummary:
         return self.__dict__.copy()
 
 
+# An order with its customer and device, as lists and work lists show it.
+WITH_PARTIES = "repair_orders o JOIN customers c ON c.id = o.customer_id JOIN devices d ON d.id = o.device_id"
+_SUMMARY = ("SELECT o.number, o.state, c.name AS customer, d.product_line, d.model, d.serial, o.created_at,"
+            f" o.promised_at FROM {WITH_PARTIES}")
+
+
+def summaries(station, where: str, params: tuple | list = ()) -> list[OrderSummary]:
+    """Order summaries ``WHERE ...`` (``where`` includes its ORDER BY / LIMIT)."""
+    return [OrderSummary(**dict(r)) for r in station.store.query(f"{_SUMMARY} {where}", params)]
+
+
 def list_orders(station, *, state: str | None = None, open_only: bool = False, limit: int = 50) -> list[OrderSummary]:
     """Newest first; by state or open orders only (uses the state index)."""
     where, params = "", []
@@ -322,13 +333,7 @@ def list_orders(station, *, state: str | None = None, open_only: bool = False, l
     elif open_only:
         where = f"WHERE o.state IN ({','.join('?' * len(OPEN_STATES))})"
         params = list(OPEN_STATES)
-    rows = station.store.query(
-        f"""SELECT o.number, o.state, c.name AS customer, d.product_line, d.model, d.serial, o.created_at, o.promised_at
-            FROM repair_orders o JOIN customers c ON c.id = o.customer_id JOIN devices d ON d.id = o.device_id
-            {where} ORDER BY o.id DESC LIMIT ?""",
-        (*params, limit),
-    )
-    return [OrderSummary(**dict(r)) for r in rows]
+    return summaries(station, f"{where} ORDER BY o.id DESC LIMIT ?", (*params, limit))
 
 
 def balance(conn, order_id: int) -> tuple[int, int]:
@@ -641,13 +646,8 @@ def reveal_passcode(station, actor, number: str) -> str:
 
 def awaiting_hand_off(station, limit: int = 50) -> list[OrderSummary]:
     """Orders taken in but not yet handed to an inspection engineer, oldest first."""
-    rows = station.store.query(
-        """SELECT o.number, o.state, c.name AS customer, d.product_line, d.model, d.serial, o.created_at, o.promised_at
-           FROM repair_orders o JOIN customers c ON c.id = o.customer_id JOIN devices d ON d.id = o.device_id
-           WHERE o.state = 'received' AND o.assigned_engineer_id IS NULL ORDER BY o.id LIMIT ?""",
-        (limit,),
-    )
-    return [OrderSummary(**dict(r)) for r in rows]
+    return summaries(station, "WHERE o.state = 'received' AND o.assigned_engineer_id IS NULL ORDER BY o.id LIMIT ?",
+                     (limit,))
 
 
 def waiting_past(station, minutes: int | None = None) -> list[tuple[OrderSummary, int]]:
@@ -656,10 +656,6 @@ def waiting_past(station, minutes: int | None = None) -> list[tuple[OrderSummary
     minutes = station.policy.reassure_after_minutes if minutes is None else minutes
     now = station.now()
     start_of_day = dt.datetime.combine(station.today(), dt.time(0), station.tz)
-    rows = station.store.query(
-        """SELECT o.number, o.state, c.name AS customer, d.product_line, d.model, d.serial, o.created_at, o.promised_at
-           FROM repair_orders o JOIN customers c ON c.id = o.customer_id JOIN devices d ON d.id = o.device_id
-           WHERE o.state IN ('received', 'diagnosing') AND o.created_at >= ? AND o.created_at <= ?
-           ORDER BY o.id""",
-        (to_db(start_of_day), to_db(now - dt.timedelta(minutes=minutes))))
-    return [(OrderSummary(**dict(r)), int((now - from_db(r["created_at"])).total_seconds() // 60)) for r in rows]
+    found = summaries(station, "WHERE o.state IN ('received', 'diagnosing') AND o.created_at >= ? AND o.created_at <= ?"
+                               " ORDER BY o.id", (to_db(start_of_day), to_db(now - dt.timedelta(minutes=minutes))))
+    return [(o, int((now - from_db(o.created_at)).total_seconds() // 60)) for o in found]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from deskapp import events, validate
 from deskapp.errors import DomainError, ValidationError
-from deskapp.orders import assign_engineer, get_order
+from deskapp.orders import WITH_PARTIES, assign_engineer, get_order
 from deskapp.timeutil import from_db
 
 BENCH_STATES = ("received", "diagnosing", "awaiting_approval", "approved", "in_repair", "waiting_parts")
@@ -16,7 +16,7 @@ BENCH_STATES = ("received", "diagnosing", "awaiting_approval", "approved", "in_r
 _SELECT = """SELECT o.number, o.state, o.chargeable, o.inspection_due_at, o.promised_at, o.assigned_engineer_id,
        c.name AS customer, d.product_line, d.model, d.serial,
        CASE WHEN o.state IN ('received', 'diagnosing') THEN o.inspection_due_at ELSE o.promised_at END AS due_at
-  FROM repair_orders o JOIN customers c ON c.id = o.customer_id JOIN devices d ON d.id = o.device_id"""
+  FROM """ + WITH_PARTIES
 
 
 @dataclass(frozen=True)

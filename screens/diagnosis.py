@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, SelectionList, Static
+from textual.widgets import Input, Label, SelectionList, Static
 
 from deskapp.policy import CAUSES
 from deskapp.text import clean
@@ -14,27 +13,19 @@ from screens.widgets import FormField, Teleprompter
 
 
 class DiagnosisScreen(OrderScreen):
-    CSS_PATH = "bench.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Record diagnosis", priority=True),
         Binding("f6", "start_repair", "Start repair"),
         Binding("f7", "quote", "Quote"),
     ]
 
-    def compose(self) -> ComposeResult:
+    def form(self) -> ComposeResult:
         tr = self.app.tr
-        yield Header(show_clock=True)
-        with Horizontal(classes="order-layout"):
-            with VerticalScroll(classes="order-form"):
-                yield self.order_summary()
-                yield FormField(tr.t("bench.findings"), "findings")
-                yield FormField(tr.t("bench.cause"), "cause")
-                yield Label(tr.t("bench.causes"), classes="field-label")
-                yield SelectionList(*[(tr.t(f"cause.{c}"), c) for c in CAUSES], id="causes")
-                yield Static("", id="decision")
-                yield Static("", id="status")
-            yield Teleprompter(id="prompter")
-        yield Footer()
+        yield FormField(tr.t("bench.findings"), "findings")
+        yield FormField(tr.t("bench.cause"), "cause")
+        yield Label(tr.t("bench.causes"), classes="field-label")
+        yield SelectionList(*[(tr.t(f"cause.{c}"), c) for c in CAUSES], id="causes")
+        yield Static("", id="decision")
 
     def on_mount(self) -> None:
         from deskapp.orders import advance, get_order

@@ -24,7 +24,6 @@ class NotifyScreen(DeskScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        tr = self.app.tr
         yield Header(show_clock=True)
         with Horizontal(classes="order-layout"):
             with Vertical(classes="order-form"):

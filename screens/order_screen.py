@@ -3,14 +3,20 @@ fault, promise), the device passcode on an explicit key, the delay call, going b
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, Static
 
 from deskapp.text import clean
 from screens.base import DeskScreen
+from screens.widgets import Teleprompter
 
 
 class OrderScreen(DeskScreen):
+    """Subclasses yield their own fields from ``form()``; the frame around them is shared."""
+
+    CSS_PATH = "bench.tcss"
     BINDINGS = [
         Binding("f2", "passcode", "Passcode"),
         Binding("f3", "delay", "Delay call"),
@@ -21,8 +27,18 @@ class OrderScreen(DeskScreen):
         super().__init__()
         self.number = number
 
-    def order_summary(self) -> Static:
-        return Static("", id="order-summary")
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=True)
+        with Horizontal(classes="order-layout"):
+            with VerticalScroll(classes="order-form"):
+                yield Static("", id="order-summary")
+                yield from self.form()
+                yield Static("", id="status")
+            yield Teleprompter(id="prompter")
+        yield Footer()
+
+    def form(self) -> ComposeResult:
+        return iter(())
 
     def on_mount(self) -> None:
         self.show_summary()

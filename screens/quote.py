@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.containers import Horizontal
+from textual.widgets import Input, Label, Select, Static
 
 from deskapp.lifecycle import QUOTE_ANSWERS
 from deskapp.text import clean
@@ -18,7 +18,6 @@ LINES = 4
 
 
 class QuoteScreen(OrderScreen):
-    CSS_PATH = "bench.tcss"
     BINDINGS = [
         Binding("ctrl+s", "send", "Send quote", priority=True),
         Binding("ctrl+a", "approved", "Approved", priority=True),
@@ -26,31 +25,24 @@ class QuoteScreen(OrderScreen):
         Binding("f6", "start_repair", "Start repair"),
     ]
 
-    def compose(self) -> ComposeResult:
+    def form(self) -> ComposeResult:
         tr = self.app.tr
-        yield Header(show_clock=True)
-        with Horizontal(classes="order-layout"):
-            with VerticalScroll(classes="order-form"):
-                yield self.order_summary()
-                yield Label(tr.t("bench.quote_lines"), classes="field-label")
-                for i in range(1, LINES + 1):
-                    with Horizontal(classes="quote-line"):
-                        yield Select([(tr.t("bench.kind_part"), "part"), (tr.t("bench.kind_labour"), "labour")],
-                                     value="part" if i == 1 else "labour", allow_blank=False, id=f"kind{i}", compact=True)
-                        yield Input(placeholder=tr.t("bench.description"), id=f"desc{i}", compact=True)
-                        yield Input(placeholder=tr.t("bench.qty"), id=f"qty{i}", compact=True, classes="num")
-                        yield Input(placeholder=tr.t("bench.price"), id=f"price{i}", compact=True, classes="num")
-                yield Label("", id="lines-error", classes="field-error")
-                yield Static("", id="quote-total")
-                yield Label(tr.t("bench.answer_method"), classes="field-label")
-                yield Select([(tr.t(f"bench.answer_{m}"), m) for m in QUOTE_ANSWERS], id="method", compact=True,
-                             prompt=tr.t("pre.pick"))
-                yield Label(tr.t("bench.return_method"), classes="field-label")
-                yield Select([(tr.t("bench.return_collect"), "collect"), (tr.t("bench.return_ship"), "ship")],
-                             id="return_method", compact=True, prompt=tr.t("pre.pick"))
-                yield Static("", id="status")
-            yield Teleprompter(id="prompter")
-        yield Footer()
+        yield Label(tr.t("bench.quote_lines"), classes="field-label")
+        for i in range(1, LINES + 1):
+            with Horizontal(classes="quote-line"):
+                yield Select([(tr.t("bench.kind_part"), "part"), (tr.t("bench.kind_labour"), "labour")],
+                             value="part" if i == 1 else "labour", allow_blank=False, id=f"kind{i}", compact=True)
+                yield Input(placeholder=tr.t("bench.description"), id=f"desc{i}", compact=True)
+                yield Input(placeholder=tr.t("bench.qty"), id=f"qty{i}", compact=True, classes="num")
+                yield Input(placeholder=tr.t("bench.price"), id=f"price{i}", compact=True, classes="num")
+        yield Label("", id="lines-error", classes="field-error")
+        yield Static("", id="quote-total")
+        yield Label(tr.t("bench.answer_method"), classes="field-label")
+        yield Select([(tr.t(f"bench.answer_{m}"), m) for m in QUOTE_ANSWERS], id="method", compact=True,
+                     prompt=tr.t("pre.pick"))
+        yield Label(tr.t("bench.return_method"), classes="field-label")
+        yield Select([(tr.t("bench.return_collect"), "collect"), (tr.t("bench.return_ship"), "ship")],
+                     id="return_method", compact=True, prompt=tr.t("pre.pick"))
 
     def on_mount(self) -> None:
         tr = self.app.tr

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Static
+from textual.containers import Horizontal
+from textual.widgets import Checkbox, Input, Label
 
 from deskapp.text import clean
 from screens.order_screen import OrderScreen
@@ -16,7 +16,6 @@ PARTS = 3
 
 
 class RepairScreen(OrderScreen):
-    CSS_PATH = "bench.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Record repair", priority=True),
         Binding("ctrl+e", "ready", "Ready for pickup", priority=True),
@@ -24,26 +23,19 @@ class RepairScreen(OrderScreen):
         Binding("ctrl+t", "part_arrived", "Part arrived", priority=True),
     ]
 
-    def compose(self) -> ComposeResult:
+    def form(self) -> ComposeResult:
         tr = self.app.tr
-        yield Header(show_clock=True)
-        with Horizontal(classes="order-layout"):
-            with VerticalScroll(classes="order-form"):
-                yield self.order_summary()
-                yield FormField(tr.t("bench.work_done"), "work")
-                yield Label(tr.t("bench.parts_used"), classes="field-label")
-                for i in range(1, PARTS + 1):
-                    with Horizontal(classes="quote-line"):
-                        yield Input(placeholder=tr.t("bench.part"), id=f"part{i}", compact=True)
-                        yield Input(placeholder=tr.t("bench.qty"), id=f"pqty{i}", compact=True, classes="num")
-                        yield Checkbox(tr.t("bench.old_returned"), value=True, id=f"returned{i}", compact=True)
-                        yield Input(placeholder=tr.t("bench.why_not_returned"), id=f"part{i}_reason", compact=True)
-                yield Label("", id="parts-error", classes="field-error")
-                yield FormField(tr.t("bench.minutes"), "minutes")
-                yield FormField(tr.t("bench.loaner_device"), "loaner_device")
-                yield Static("", id="status")
-            yield Teleprompter(id="prompter")
-        yield Footer()
+        yield FormField(tr.t("bench.work_done"), "work")
+        yield Label(tr.t("bench.parts_used"), classes="field-label")
+        for i in range(1, PARTS + 1):
+            with Horizontal(classes="quote-line"):
+                yield Input(placeholder=tr.t("bench.part"), id=f"part{i}", compact=True)
+                yield Input(placeholder=tr.t("bench.qty"), id=f"pqty{i}", compact=True, classes="num")
+                yield Checkbox(tr.t("bench.old_returned"), value=True, id=f"returned{i}", compact=True)
+                yield Input(placeholder=tr.t("bench.why_not_returned"), id=f"part{i}_reason", compact=True)
+        yield Label("", id="parts-error", classes="field-error")
+        yield FormField(tr.t("bench.minutes"), "minutes")
+        yield FormField(tr.t("bench.loaner_device"), "loaner_device")
 
     def on_mount(self) -> None:
         tr = self.app.tr
