@@ -11,7 +11,9 @@
   sees :class:`StoreBusy` with a message, never the raw SQLite error.
 - Schema migrations (``deskapp.schema``) run at open, under the write lock so that
   two terminals starting at once do not race; a file newer than this code is refused.
-- ``data_version()`` is a cheap change signal: it moves when another connection commits.
+- ``data_version()`` is a cheap change signal: it moves when any terminal (this one
+  included) commits. It asks on a connection of its own, so a timer polling it on the
+  UI thread never waits behind a long query a worker thread is running.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ class Store:
         self._lock = threading.RLock()
         self.conn = _retry_busy(self._connect)
         self._db = None
+        self._watch: sqlite3.Connection | None = None
+        self._watch_lock = threading.Lock()
         if migrate:
             from deskapp.schema import migrate as run_migrations
 
@@ -156,12 +160,17 @@ class Store:
     # ------------------------------------------------------------------ signals
 
     def data_version(self) -> int:
-        """Changes when another connection has committed since we last looked.
+        """Changes when anyone (another terminal, or this one) has committed since we last looked.
 
-        Cheap enough to poll from a timer several times a second.
+        Cheap enough to poll from a timer several times a second, and asked on a second
+        connection: polling on the main lock once stalled the work list for 0.2-0.9 s
+        while a worker thread was reading 2,000 orders.
         """
-        with self._lock:
-            return self.conn.execute("PRAGMA data_version").fetchone()[0]
+        with self._watch_lock:
+            if self._watch is None:
+                self._watch = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                              check_same_thread=False)
+            return _retry_busy(lambda: self._watch.execute("PRAGMA data_version").fetchone()[0])
 
     def schema_version(self) -> int:
         with self._lock:
@@ -170,6 +179,10 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
 
     def __enter__(self) -> "Store":
         return self

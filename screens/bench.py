@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select
 
 from deskapp.text import clean
 from screens.base import DeskScreen
-from screens.widgets import FormField
+from screens.widgets import DeskHeader, FormField
 
 STATUS_STYLE = {"ok": "", "at_risk": "bold yellow", "overdue": "bold red"}
 
@@ -34,7 +34,7 @@ class WorkListScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         tr = self.app.tr
-        yield Header(show_clock=True)
+        yield DeskHeader()
         with Vertical(id="bench"):
             yield Input(placeholder=tr.t("bench.scan_hint"), id="scan", compact=True)
             yield Label("", id="scan-error", classes="field-error")

@@ -7,11 +7,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from deskapp.text import clean
 from screens.base import DeskScreen
-from screens.widgets import Teleprompter
+from screens.widgets import DeskHeader, Teleprompter
 
 
 class GreetingScreen(DeskScreen):
@@ -26,7 +26,7 @@ class GreetingScreen(DeskScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield DeskHeader()
         with Horizontal(id="greeting"):
             with Vertical(id="desk"):
                 with Grid(id="tiles"):

@@ -8,11 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Footer, Input, Label, Select, Static
 
 from deskapp.text import clean
 from screens.base import DeskScreen
-from screens.widgets import FormField, Teleprompter
+from screens.widgets import DeskHeader, FormField, Teleprompter
 
 
 class HandOffScreen(DeskScreen):
@@ -38,7 +38,7 @@ class HandOffScreen(DeskScreen):
         self.suggestion = suggest_engineer(station, self.product_line)
         options = [(f"{clean(name)} ({tr.t('handoff.open_count', count=count)})", staff_id)
                    for name, staff_id, count in self.suggestion.load]
-        yield Header(show_clock=True)
+        yield DeskHeader()
         with Horizontal(id="hand-off"):
             with Vertical(id="hand-off-form"):
                 yield Static("", id="promise")

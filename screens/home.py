@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
+from screens.widgets import DeskHeader
 
 from deskapp.text import clean
 from screens.base import DeskScreen
@@ -23,7 +24,7 @@ class HomeScreen(DeskScreen):
     BINDINGS = [("r", "refresh", "Refresh")]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield DeskHeader()
         with Vertical(id="home"):
             yield Label("", id="welcome")
             yield Label("", id="today")

@@ -7,11 +7,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from deskapp.text import clean
 from screens.base import DeskScreen
-from screens.widgets import Teleprompter
+from screens.widgets import DeskHeader, Teleprompter
 
 
 class NotifyScreen(DeskScreen):
@@ -24,7 +24,7 @@ class NotifyScreen(DeskScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield DeskHeader()
         with Horizontal(classes="order-layout"):
             with Vertical(classes="order-form"):
                 yield DataTable(id="to-notify", cursor_type="row", zebra_stripes=True)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from deskapp.text import clean
 from screens.base import DeskScreen
-from screens.widgets import Teleprompter
+from screens.widgets import DeskHeader, Teleprompter
 
 
 class OrderScreen(DeskScreen):
@@ -28,7 +28,7 @@ class OrderScreen(DeskScreen):
         self.number = number
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield DeskHeader()
         with Horizontal(classes="order-layout"):
             with VerticalScroll(classes="order-form"):
                 yield Static("", id="order-summary")

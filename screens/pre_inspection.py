@@ -9,14 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import (Button, Checkbox, ContentSwitcher, Footer, Header, Input, Label, OptionList, RadioButton,
+from textual.widgets import (Button, Checkbox, ContentSwitcher, Footer, Input, Label, OptionList, RadioButton,
                              RadioSet, Select, SelectionList, Static)
 from textual.widgets.option_list import Option
 
 from deskapp.intake import PHRASES, PROOFS, STEPS
 from deskapp.text import clean
 from screens.base import DeskScreen
-from screens.widgets import FormField, Teleprompter, clear_field_errors, show_field_error
+from screens.widgets import DeskHeader, FormField, Teleprompter, clear_field_errors, show_field_error
 
 TEXT_FIELDS = ("fault_told", "fault_restated", "phone", "name", "company", "dealer_name", "dealer_phone",
                "invoice_no", "serial", "brand", "model", "appearance_notes", "non_standard_parts", "passcode",
@@ -56,7 +56,7 @@ class PreInspectionScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         tr = self.app.tr
         policy = self.app.station.policy
-        yield Header(show_clock=True)
+        yield DeskHeader()
         with Horizontal(id="pre"):
             yield Static("", id="steps")
             with ContentSwitcher(initial="step-fault", id="form"):

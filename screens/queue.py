@@ -9,7 +9,8 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Digits, Footer, Header, Label
+from textual.widgets import Digits, Footer, Label
+from screens.widgets import DeskHeader
 
 from deskapp.text import clean
 from screens.base import DeskScreen
@@ -26,7 +27,7 @@ class QueueScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         tr = self.app.tr
-        yield Header(show_clock=True)
+        yield DeskHeader()
         with Center():
             with Vertical(id="queue"):
                 yield Label(tr.t("ticket.choose"), id="queue-choose")

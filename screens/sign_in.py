@@ -6,12 +6,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 
-from textual.widgets import Footer, Header, Input, Label, OptionList
+from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from deskapp.text import clean
 from screens.base import DeskScreen
-from screens.widgets import FormField
+from screens.widgets import DeskHeader, FormField
 
 
 class SignInScreen(DeskScreen):
@@ -19,7 +19,7 @@ class SignInScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         tr = self.app.tr
-        yield Header(show_clock=True)
+        yield DeskHeader()
         with Center():
             with Vertical(id="sign-in"):
                 yield Label(tr.t("signin.title"), id="sign-in-title")

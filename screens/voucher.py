@@ -8,11 +8,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from deskapp.text import clean
 from screens.base import DeskScreen
-from screens.widgets import Teleprompter
+from screens.widgets import DeskHeader, Teleprompter
 
 
 class VoucherScreen(DeskScreen):
@@ -32,7 +32,7 @@ class VoucherScreen(DeskScreen):
         self.signed = False
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True)
+        yield DeskHeader()
         with Horizontal(id="voucher"):
             with VerticalScroll(id="paper"):
                 yield Static("", id="preview")

@@ -117,16 +117,45 @@ def test_event_log_is_append_only(station, system):
     assert event.at.endswith("Z")
 
 
-def test_data_version_moves_when_another_terminal_commits(tmp_path):
+def test_data_version_moves_when_any_terminal_commits(tmp_path):
     here, there = Store(tmp_path / "s.db"), Store(tmp_path / "s.db")
     before = here.data_version()
-    with here.write() as conn:  # our own commits do not count
+    assert here.data_version() == before  # nothing committed: no change
+    with here.write() as conn:  # our own commits count too: the screens must show them
         conn.execute("INSERT INTO meta (key, value) VALUES ('mine', '1')")
-    assert here.data_version() == before
+    mine = here.data_version()
+    assert mine != before
     with there.write() as conn:
         conn.execute("INSERT INTO meta (key, value) VALUES ('theirs', '1')")
-    assert here.data_version() != before
+    assert here.data_version() != mine
     here.close(), there.close()
+
+
+def test_polling_for_changes_never_waits_behind_a_long_read(tmp_path):
+    """The UI thread polls data_version every second while a worker thread may hold the
+    store for a long query; the poll must answer at once, not after the query."""
+    import threading
+
+    store = Store(tmp_path / "s.db")
+    holding, release = threading.Event(), threading.Event()
+
+    def long_read():
+        with store.read():
+            holding.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=long_read)
+    worker.start()
+    assert holding.wait(5)
+    answered = threading.Event()
+    poller = threading.Thread(target=lambda: (store.data_version(), answered.set()))
+    poller.start()
+    try:
+        assert answered.wait(2), "data_version waited for the worker's read"
+    finally:
+        release.set()
+        worker.join(), poller.join()
+    store.close()
 
 
 def test_many_terminals_opening_a_new_station_at_once_all_succeed(tmp_path):
