@@ -242,3 +242,30 @@ async def test_a_device_tag_scanned_on_any_screen_opens_its_order(desk):
         await pilot.press(*number.lower().replace("-", ""), "enter")  # as a scanner may send it
         await settle(app, pilot)
         assert screen_name(app) == "DiagnosisScreen" and app.screen.number == number
+
+
+async def test_the_bench_actions_are_in_the_command_palette(desk):
+    """An order in the pool taken through the palette (its footer keys are listed there)."""
+    number = received_order(desk)
+    conn = sqlite3.connect(desk)
+    conn.execute("UPDATE repair_orders SET assigned_engineer_id = NULL WHERE number = ?", (number,))
+    conn.commit(), conn.close()
+    app = new_app(desk, "en", terminal="B1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(app, pilot, "陳志明")
+        await settle(app, pilot)
+        assert app.screen.query_one("#mine").row_count == 0
+        assert app.screen.query_one("#pool").row_count == 1
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"take")
+        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert screen_name(app) == "WorkListScreen"
+        assert app.screen.query_one("#mine").row_count == 1
+    conn = sqlite3.connect(desk)
+    engineer = conn.execute("SELECT s.name FROM repair_orders o JOIN staff s ON s.id = o.assigned_engineer_id"
+                            " WHERE o.number = ?", (number,)).fetchone()[0]
+    conn.close()
+    assert engineer == "陳志明"
