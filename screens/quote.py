@@ -62,6 +62,10 @@ class QuoteScreen(OrderScreen):
                           grand=money(q["grand_total"]), until=q["valid_until"] or "-"))
         lines.append(tr.t("bench.quote_status", status=tr.t(f"bench.quote_state_{q['status']}")))
         self.query_one("#quote-total", Static).update("\n".join(lines))
+        if q["answer"] in QUOTE_ANSWERS:  # an answered quote shows how the customer answered
+            self.query_one("#method", Select).value = q["answer"]
+        if q["return_method"] in ("collect", "ship"):
+            self.query_one("#return_method", Select).value = q["return_method"]
 
     def lines(self):
         from deskapp.quotes import QuoteLine
