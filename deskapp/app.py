@@ -34,6 +34,7 @@ class DeskApp(App):
         Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
         # A device tag scanned on any screen: F4, then the scanner types the number and Enter.
         Binding("f4", "find_order", "Find order", show=True),
+        Binding("f9", "pickup_counter", "Pickup counter", show=True),
     ]
     COMMANDS = App.COMMANDS | {_desk_commands}
 
@@ -125,6 +126,10 @@ class DeskApp(App):
             from screens.bench import WorkListScreen
 
             return WorkListScreen()
+        if self.staff is not None and self.staff.role == "pickup":
+            from screens.pickup import PickupScreen
+
+            return PickupScreen()
         from screens.home import HomeScreen
 
         return HomeScreen()
@@ -141,6 +146,15 @@ class DeskApp(App):
         from screens.bench import FindOrderScreen
 
         self.push_screen(FindOrderScreen())
+
+    def action_pickup_counter(self) -> None:
+        """Anyone signed in can serve a customer at the pickup counter (F9)."""
+        if self.actor is None:
+            return
+        from screens.pickup import PickupScreen
+
+        if not isinstance(self.screen, PickupScreen):
+            self.push_screen(PickupScreen())
 
     def action_sign_out(self) -> None:
         """Back to the sign-in screen at the bottom of the stack; nobody is signed in."""

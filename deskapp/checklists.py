@@ -1,5 +1,5 @@
-"""Pre-inspection checklists from ``data/checklists.toml`` (accessories per product line,
-appearance items), validated when loaded."""
+"""Checklists from ``data/checklists.toml``: pre-inspection (accessories per product line,
+appearance items) and the verification sign-off at pickup, validated when loaded."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ def _load() -> dict:
         if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
             raise ConfigError("config.invalid_value", path=str(path), key=f"accessories.{line}",
                               problem="must be a list of item names")
+    for line, items in raw.get("verification", {}).items():
+        if not isinstance(items, list) or not all(isinstance(i, str) and i for i in items):
+            raise ConfigError("config.invalid_value", path=str(path), key=f"verification.{line}",
+                              problem="must be a list of item names")
     items = raw.get("appearance", {}).get("items", [])
     if not isinstance(items, list):
         raise ConfigError("config.invalid_value", path=str(path), key="appearance.items", problem="must be a list")
@@ -29,3 +33,9 @@ def accessories_for(product_line: str) -> list[str]:
 
 def appearance_items() -> list[str]:
     return list(_load().get("appearance", {}).get("items", []))
+
+
+def verification_items(product_line: str) -> list[str]:
+    """The sign-off checklist for a product line: its own items, then the common ones."""
+    lists = _load().get("verification", {})
+    return [*lists.get(product_line, []), *lists.get("common", [])]

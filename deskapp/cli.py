@@ -77,8 +77,10 @@ def build_parser(tr) -> argparse.ArgumentParser:
 
     rep = sub.add_parser("reprint", parents=[common], help=tr.t("cli.reprint_help"), description=tr.t("cli.reprint_help"))
     rep.add_argument("number", metavar="ORDER")
-    rep.add_argument("--doc", required=True, choices=["voucher", "tag"])
+    rep.add_argument("--doc", required=True, choices=["voucher", "tag", "repair-order", "quote", "checklist",
+                                                      "repair-order-receipt"])
     rep.add_argument("--printer", metavar="URL", help=tr.t("cli.printer_help"))
+    rep.add_argument("--out", metavar="FILE.pdf", help=tr.t("cli.out_help"))
 
     staff = sub.add_parser("staff", help=tr.t("cli.staff_help"), description=tr.t("cli.staff_help"))
     ssub = staff.add_subparsers(dest="staff_command", metavar="COMMAND", required=True)
@@ -273,11 +275,23 @@ def cmd_reprint(args, tr) -> int:
     from deskapp.station import Actor
 
     station = open_station(args)
+    doc_name = station.tr.t(f"cli.doc_{args.doc.replace('-', '_')}")
+    if args.doc in ("repair-order", "quote", "checklist"):  # A4: a PDF file
+        from deskapp.paperwork import default_pdf_path, write_pdf
+
+        out = Path(args.out) if args.out else default_pdf_path(station, args.number, args.doc)
+        write_pdf(station, Actor.system(), args.number, args.doc, out, reprint=True)
+        print(station.tr.t("cli.pdf_written", doc=doc_name, number=args.number.upper(), path=str(out)))
+        return 0
     if args.doc == "voucher":
         print_voucher(station, Actor.system(), args.number, reprint=True, printer=args.printer)
+    elif args.doc == "repair-order-receipt":
+        from deskapp.paperwork import print_repair_order_receipt
+
+        print_repair_order_receipt(station, Actor.system(), args.number, reprint=True, printer=args.printer)
     else:
         print_tag(station, Actor.system(), args.number, reprint=True, printer=args.printer)
-    print(station.tr.t("cli.reprinted", doc=station.tr.t(f"cli.doc_{args.doc}"), number=args.number.upper()))
+    print(station.tr.t("cli.reprinted", doc=doc_name, number=args.number.upper()))
     return 0
 
 

@@ -40,6 +40,8 @@ class StationConfig:
     printer_url: str = ""
     paper_mm: int = 80
     printer_encoding: str = "auto"
+    pdf_font: str = ""  # a TrueType CJK font for A4 PDFs; empty: the first one found on this machine
+    pdf_dir: str = ""  # where A4 PDFs are written; empty: "documents" beside the station file
     assignment: dict[str, list[str]] = field(default_factory=dict)
 
     def text(self, key: str, locale: str) -> str:
@@ -103,6 +105,9 @@ def load_station_config(station_dir: Path | None = None, locale: str | None = No
     url = str(printer.get("url", "")).strip()
     if url and not re.match(r"^(tcp://|file:|usb:|serial:)", url):
         raise bad("printer.url", "must start with tcp://, file:, usb: or serial: (or be empty)")
+    documents = raw.get("documents", {})
+    pdf_font = str(documents.get("pdf_font", "")).strip()
+    pdf_dir = str(documents.get("pdf_dir", "")).strip()
     assignment = {}
     for line, names in raw.get("assignment", {}).items():
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
@@ -119,5 +124,7 @@ def load_station_config(station_dir: Path | None = None, locale: str | None = No
         printer_url=url,
         paper_mm=paper,
         printer_encoding=encoding,
+        pdf_font=pdf_font,
+        pdf_dir=pdf_dir,
         assignment=assignment,
     )

@@ -118,8 +118,10 @@ def populate(station: Station) -> dict:
         )
         order = orders.create_order(station, reception, data)
         count += 1
-        for step in o["steps"]:
-            count += _step(station, order.number, step, members, terminal, pickup, manager, o["fault"][locale])
+        number = order.number
+        for step in o["steps"]:  # the steps after "rework" are the rework order's own
+            created, number = _step(station, number, step, members, terminal, pickup, manager, o["fault"][locale])
+            count += created
 
     # Refusals are recorded too: a grey import and a dealer without the end customer.
     for serial in ("NB-X14-0099-US",):
@@ -135,8 +137,9 @@ def populate(station: Station) -> dict:
     return {"orders": count, "staff": len(members), "purchases": imported.added}
 
 
-def _step(station, number, step, members, terminal, pickup, manager, fault) -> int:
-    """Run one demo step; returns how many new orders it created (rework)."""
+def _step(station, number, step, members, terminal, pickup, manager, fault) -> tuple[int, str]:
+    """Run one demo step; returns how many new orders it created (rework) and the order the
+    next steps apply to."""
     name, _, arg = step.partition(":")
     order = orders.get_order(station, number)
     engineer = members.get(arg) if name == "assign" else None
@@ -173,23 +176,34 @@ def _step(station, number, step, members, terminal, pickup, manager, fault) -> i
         orders.set_repair_warranty(station, bench_actor, number, 0, consent_recorded=True)
     elif name == "declare_unrepairable":
         orders.advance(station, bench_actor, number, name, reason=arg or "-")
-    elif name == "verify":
+    elif name == "verify":  # the voucher's code checked, every checklist item passed, signed
+        from deskapp import pickup as counter
+        from deskapp.printouts import new_check_code
+
         customer = station.store.query_one("SELECT name FROM customers WHERE id = ?", (order.customer_id,))
-        orders.record_verification(station, pickup, number, customer["name"])
+        counter.check_voucher(station, pickup, number, new_check_code(station, by_reception(members, terminal), number))
+        view = counter.look_up(station, pickup, number)
+        counter.sign_off(station, pickup, number, counter.SignOff(
+            results={item: "pass" for item in view.checklist}, fault_gone=True, signed_by=customer["name"]))
     elif name == "pay":
-        d = orders.order_details(station, number)
-        if d["money"]["due"] > 0:
-            orders.record_payment(station, pickup, number, d["money"]["due"], "card", invoice_no="ZZ-00000001")
-    elif name in ("release", "close"):
+        from deskapp import pickup as counter
+
+        if counter.agree_fees(station, pickup, number) > 0:
+            counter.pay(station, pickup, number, "card", invoice_no="ZZ-00000001")
+    elif name == "release":
         orders.advance(station, pickup, number, name)
+    elif name == "close":
+        from deskapp import pickup as counter
+
+        counter.farewell(station, pickup, number, {"wiped": True, "card": True, "belongings": True})
     elif name == "cancel":
         orders.advance(station, manager, number, "cancel", reason="customer withdrew the request")
     elif name == "rework":
-        orders.create_rework(station, by_reception(members, terminal), number, fault, same_fault=True)
-        return 1
+        rework, _ = orders.create_rework(station, by_reception(members, terminal), number, fault, same_fault=True)
+        return 1, rework.number
     else:
         orders.advance(station, bench_actor, number, name)
-    return 0
+    return 0, number
 
 
 def by_reception(members, terminal) -> Actor:

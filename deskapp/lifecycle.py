@@ -13,7 +13,7 @@ order and the action asked for, and returns the new state or raises a
     in_repair --mark_ready--> ready                   (needs the repair record)
     return_unrepaired --mark_ready--> ready           (returned unrepaired)
     ready --back_to_bench--> in_repair                (verification failed, with reason)
-    ready --release--> released                       (needs verification sign-off, nothing owed)
+    ready --release--> released                       (voucher holder checked, verification signed, nothing owed)
     released --close--> closed                        (farewell done)
     received .. return_unrepaired --cancel--> cancelled (with reason)
 """
@@ -74,6 +74,7 @@ class OrderFacts:
     quote_status: str = "none"
     has_repair_record: bool = False
     verified: bool = False
+    holder_checked: bool = False
     balance_due: int = 0
     waived: bool = False
 
@@ -141,6 +142,8 @@ def _mark_ready(facts: OrderFacts, details: dict) -> None:
 
 
 def _release(facts: OrderFacts, details: dict) -> None:
+    if not facts.holder_checked:
+        raise DomainError("error.release_needs_holder_check", number=facts.number)
     if not facts.verified:
         raise DomainError("error.release_needs_verification", number=facts.number)
     if facts.balance_due > 0 and not facts.waived:

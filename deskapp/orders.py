@@ -351,7 +351,7 @@ def order_details(station, number: str) -> dict:
     customer = get_customer(station, order.customer_id)
     device = get_device(station, order.device_id)
     with station.store.read() as conn:
-        extra = conn.execute("SELECT minutes_spent, notified_at FROM repair_orders WHERE id = ?", (order.id,)).fetchone()
+        extra = conn.execute("SELECT * FROM repair_orders WHERE id = ?", (order.id,)).fetchone()
         parts = [dict(r) | {"old_part_returned": bool(r["old_part_returned"])} for r in conn.execute(
             "SELECT part, quantity, old_part_returned, old_part_reason FROM repair_parts WHERE order_id = ? ORDER BY id",
             (order.id,))]
@@ -401,6 +401,7 @@ def order_details(station, number: str) -> dict:
         "contacts": calls.attempts(station, order.id),
         "notified_at": extra["notified_at"],
         "verification": {"at": order.verified_at, "signed_by": order.verified_by},
+        "pickup": _pickup_record(extra),
         "money": {"charges": charges, "payments": payments, "charged": charged, "paid": paid,
                   "due": charged - paid, "waiver_reason": order.waiver_reason},
         "rework_of": rework_of,
@@ -409,6 +410,22 @@ def order_details(station, number: str) -> dict:
         "released_at": order.released_at,
         "closed_at": order.closed_at,
         "events": [e.as_dict() for e in events.for_order(station, order.id)],
+    }
+
+
+def _pickup_record(row) -> dict:
+    """The pickup counter's columns of a repair_orders row, as plain data."""
+    return {
+        "holder_check": json.loads(row["holder_check"]) if row["holder_check"] else {},
+        "verification": json.loads(row["verification"]) if row["verification"] else {},
+        "wrong_codes": row["pickup_failures"],
+        "fees_agreed_at": row["fees_agreed_at"],
+        "fees_agreed_amount": row["fees_agreed_amount"],
+        "sticker_applied": None if row["sticker_applied"] is None else bool(row["sticker_applied"]),
+        "sticker_reason": row["sticker_reason"],
+        "card_left": None if row["card_left"] is None else bool(row["card_left"]),
+        "card_reason": row["card_reason"],
+        "farewell": json.loads(row["farewell"]) if row["farewell"] else {},
     }
 
 
@@ -425,6 +442,7 @@ def _facts(conn, row) -> OrderFacts:
         quote_status=row["quote_status"],
         has_repair_record=bool(row["repair_record"].strip()),
         verified=row["verified_at"] is not None,
+        holder_checked=bool(row["holder_check"]),
         balance_due=charged - paid,
         waived=bool(row["waiver_reason"]),
     )
@@ -452,8 +470,9 @@ def _updates_for(action: str, details: dict, now: str) -> dict:
                 "unrepaired_reason": "quote_declined"}
     if action == "declare_unrepairable":
         return {"outcome": "unrepaired", "unrepaired_reason": validate.optional_text("reason", details["reason"], max_len=300)}
-    if action == "back_to_bench":
-        return {"verified_at": None, "verified_by": ""}
+    if action == "back_to_bench":  # a new pickup starts over: holder check, sign-off, fees agreed
+        return {"verified_at": None, "verified_by": "", "holder_check": "", "fees_agreed_at": None,
+                "fees_agreed_amount": None}
     if action == "release":
         return {"released_at": now}
     if action == "close":

@@ -150,6 +150,7 @@ class Policy:
     complaint_answer_hours: int
     at_risk_minutes: int = 60
     quote_valid_days: int = 14
+    wrong_voucher_codes_allowed: int = 5
     source: str = ""
 
     # ---- money
@@ -525,6 +526,7 @@ def policy_from_dict(raw: dict, where: str = "policy.toml") -> Policy:
         complaint_answer_hours=_need(raw, "timing.complaint_answer_hours", int, where),
         at_risk_minutes=_need(raw, "timing.at_risk_minutes", int, where),
         quote_valid_days=_need(raw, "timing.quote_valid_days", int, where),
+        wrong_voucher_codes_allowed=_need(raw, "pickup.wrong_voucher_codes_allowed", int, where),
         source=where,
     )
 

@@ -334,6 +334,31 @@ def m004_bench_promises_quotes_repairs_calls(db) -> None:
     )
 
 
+
+@step
+def m005_pickup_counter(db) -> None:
+    _run(
+        db,
+        [
+            # How the person collecting the device was checked (voucher check code, or a
+            # manager's identity check for a lost voucher), and the wrong codes tried.
+            "ALTER TABLE repair_orders ADD COLUMN pickup_failures INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE repair_orders ADD COLUMN holder_check TEXT NOT NULL DEFAULT ''",
+            # The verification sign-off: checklist results and the customer's own check.
+            "ALTER TABLE repair_orders ADD COLUMN verification TEXT NOT NULL DEFAULT ''",
+            # What is owed was shown and agreed before charging (the amount agreed).
+            "ALTER TABLE repair_orders ADD COLUMN fees_agreed_at TEXT",
+            "ALTER TABLE repair_orders ADD COLUMN fees_agreed_amount INTEGER",
+            # The repair order's flags: warranty sticker applied, business card left (or why not).
+            "ALTER TABLE repair_orders ADD COLUMN sticker_applied INTEGER",
+            "ALTER TABLE repair_orders ADD COLUMN sticker_reason TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE repair_orders ADD COLUMN card_left INTEGER",
+            "ALTER TABLE repair_orders ADD COLUMN card_reason TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE repair_orders ADD COLUMN farewell TEXT NOT NULL DEFAULT ''",
+            "CREATE INDEX repair_orders_rework_of ON repair_orders(rework_of) WHERE rework_of IS NOT NULL",
+        ],
+    )
+
 SCHEMA_VERSION = len(STEPS)
 OUR_TABLES = {"meta", "_sqlite_migrations"}
 

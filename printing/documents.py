@@ -83,3 +83,42 @@ def device_tag(tr, order: dict) -> Document:
         Field(tr.t("doc.device"), order["device"]),
         Field(tr.t("doc.received"), order["received"]),
     ))
+
+
+def repair_order(tr, station: dict, d: dict) -> Document:
+    """The repair order (維修單) as a thermal receipt: the customer's copy, in short."""
+    blocks = [
+        Text(station["name"], align="center", bold=True),
+        Text(tr.t("doc.repair_order_title"), align="center", bold=True, big=True),
+        Text(d["number"], align="center", bold=True),
+        Barcode(d["number"]),
+        Text(tr.t("doc.copy_customer"), align="center"),
+        Field(tr.t("doc.received"), d["received"]),
+        Field(tr.t("doc.released"), d["released"] or "-"),
+        Rule(),
+        Field(tr.t("doc.customer"), d["customer"]),
+        Field(tr.t("doc.phone"), d["phone"]),
+        Field(tr.t("doc.device"), d["device"]),
+        Field(tr.t("doc.serial"), d["serial"]),
+        Field(tr.t("doc.fault"), d["fault_confirmed"]),
+        Field(tr.t("doc.work"), d["work"] or "-"),
+    ]
+    for part, quantity, returned in d["parts"]:
+        blocks.append(Field(f"{tr.t('doc.part')} x{quantity}", f"{part} · {tr.t('doc.old_part_returned')}: {returned}"))
+    blocks.append(Rule())
+    for item, amount in [*d["charges"], (tr.t("doc.total"), d["total"]), *d["payments"],
+                         (tr.t("doc.due"), d["due"])]:
+        blocks.append(Field(item, amount))
+    if d["waiver"]:
+        blocks.append(Text(tr.t("doc.waived", reason=d["waiver"])))
+    blocks += [
+        Rule(),
+        Field(tr.t("doc.repair_warranty"), d["repair_warranty"]),
+        Text(d["warranty_scope"]),
+        Field(tr.t("doc.sticker"), d["sticker"]),
+        Field(tr.t("doc.card"), d["card"]),
+        Field(tr.t("doc.verified_by"), d["verified_by"] or "-"),
+        Signature(tr.t("doc.sign_customer")),
+        *_contact(tr, station),
+    ]
+    return Document("repair_order", tuple(blocks))

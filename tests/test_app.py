@@ -40,16 +40,20 @@ async def test_an_engineer_signs_in_to_the_work_list(demo_db):
         assert screen_name(app) == "WorkListScreen" and app.actor.name == "陳志明"
 
 
-async def test_pickup_staff_sign_in_to_the_overview_in_the_station_language(demo_db):
+async def test_pickup_staff_sign_in_to_the_counter_in_the_station_language(demo_db):
+    import sqlite3
+
+    waiting = {r[0] for r in sqlite3.connect(demo_db).execute(
+        "SELECT number FROM repair_orders WHERE state IN ('ready', 'released')")}
     app = DeskApp(demo_db, locale="zh_TW", terminal="T-test")
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot, "張家豪")
-        assert screen_name(app) == "HomeScreen" and app.actor.name == "張家豪"
+        assert screen_name(app) == "PickupScreen" and app.actor.name == "張家豪"
         await settle(app, pilot)
-        assert "魏贊科技 維修服務站:服務台" in text_of(app, "#welcome")
-        assert text_of(app, "#tile-open").startswith("10")
+        table = app.screen.query_one("#waiting")
+        assert waiting and {str(table.get_row_at(i)[0]) for i in range(table.row_count)} == waiting
         footer_keys = {b.description for _, b, _, _ in app.screen.active_bindings.values()}
-        assert {"離開", "重新整理"} <= footer_keys
+        assert {"離開", "重新整理", "憑證遺失", "返修"} <= footer_keys
 
 
 async def test_the_desk_refreshes_when_another_terminal_issues_a_number(demo_db):

@@ -13,7 +13,7 @@ S = State
 
 def facts(state, **kw):
     base = dict(number="R2611-00001", state=state, chargeable=False, engineer_assigned=True, quote_status="none",
-                has_repair_record=True, verified=True, balance_due=0)
+                has_repair_record=True, verified=True, holder_checked=True, balance_due=0)
     base.update(kw)
     return OrderFacts(**base)
 
@@ -73,7 +73,9 @@ def test_ready_needs_a_repair_record_unless_returned_unrepaired():
     assert next_state(facts(S.RETURN_UNREPAIRED, has_repair_record=False), "mark_ready") == S.READY
 
 
-def test_release_needs_verification_and_nothing_owed_or_a_waiver():
+def test_release_needs_the_voucher_holder_verification_and_nothing_owed_or_a_waiver():
+    with pytest.raises(DomainError, match="voucher"):
+        next_state(facts(S.READY, holder_checked=False), "release")
     with pytest.raises(DomainError, match="verification"):
         next_state(facts(S.READY, verified=False), "release")
     with pytest.raises(DomainError, match="3,000"):

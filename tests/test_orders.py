@@ -113,6 +113,9 @@ def test_out_of_warranty_repair_through_quote_payment_and_release(station, team,
     orders.record_repair(station, team["engineer"], n, "Replaced the DC jack")
     orders.set_repair_warranty(station, team["engineer"], n, 3)
     _bench(station, team, n, ("mark_ready", {}))
+    with pytest.raises(DomainError, match="voucher"):  # first: is this the holder of the voucher?
+        orders.advance(station, team["pickup"], n, "release")
+    voucher_holder_checked(station, team, n)
     with pytest.raises(DomainError, match="verification"):
         orders.advance(station, team["pickup"], n, "release")
     orders.record_verification(station, team["pickup"], n, "王小明")
@@ -136,6 +139,7 @@ def test_fees_can_be_waived_only_by_a_manager_with_a_reason(station, team, custo
     orders.assign_engineer(station, team["manager"], n, team["ids"]["engineer"])
     _bench(station, team, n, ("start_diagnosis", {}), ("send_quote", {"total": 1000}),
            ("decline_quote", {"method": "phone"}), ("mark_ready", {}))
+    voucher_holder_checked(station, team, n)
     orders.record_verification(station, team["pickup"], n, "王小明")
     with pytest.raises(DomainError, match="manager"):
         orders.waive_fees(station, team["pickup"], n, "goodwill")
@@ -160,6 +164,14 @@ def test_only_engineers_can_be_assigned(station, team, customer, sales):
         orders.assign_engineer(station, team["reception"], n, team["ids"]["pickup"])
 
 
+def voucher_holder_checked(station, team, n):
+    """The person collecting showed the voucher and its check code matched."""
+    from deskapp import pickup
+    from deskapp.printouts import new_check_code
+
+    pickup.check_voucher(station, team["pickup"], n, new_check_code(station, team["reception"], n))
+
+
 def _release_in_warranty(station, team, customer, months):
     n = orders.create_order(station, team["reception"], intake(customer)).number
     orders.assign_engineer(station, team["manager"], n, team["ids"]["engineer"])
@@ -170,6 +182,7 @@ def _release_in_warranty(station, team, customer, months):
     else:
         orders.set_repair_warranty(station, team["engineer"], n, months)
     _bench(station, team, n, ("mark_ready", {}))
+    voucher_holder_checked(station, team, n)
     orders.record_verification(station, team["pickup"], n, "王小明")
     orders.advance(station, team["pickup"], n, "release")
     return n

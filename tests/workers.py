@@ -59,6 +59,30 @@ def open_only(db: str, count: int, start_at: float) -> None:
     print(json.dumps({"version": station.store.schema_version(), "errors": []}))
 
 
+def release_ready(db: str, count: int, start_at: float) -> None:
+    """Two pickup terminals press "release" on the same order at the same moment."""
+    import os
+
+    from deskapp.errors import DomainError
+    from deskapp.pickup import release
+
+    station = Station.open(db, locale="en")
+    actor = Actor(name="pickup-person", terminal=f"P-{os.getpid()}", role="pickup")
+    number = station.store.query_one("SELECT number FROM repair_orders WHERE state = 'ready'")["number"]
+    while time.time() < start_at:
+        time.sleep(0.001)
+    released, refused, errors = [], [], []
+    for _ in range(count):
+        try:
+            released.append(release(station, actor, number).number)
+        except DomainError as exc:  # the other terminal was first: a clear refusal
+            refused.append(str(exc.key))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"{type(exc).__name__}: {exc}")
+    print(json.dumps({"released": released, "refused": refused, "errors": errors}))
+
+
 if __name__ == "__main__":
     kind, db, count, start_at = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-    {"queue": queue_numbers, "orders": order_numbers, "open": open_only}[kind](db, count, start_at)
+    {"queue": queue_numbers, "orders": order_numbers, "open": open_only,
+     "release": release_ready}[kind](db, count, start_at)
