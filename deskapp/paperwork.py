@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from deskapp import events
@@ -33,16 +32,12 @@ def _when(station, value) -> str:
 
 
 def repair_warranty_ends(station, d: dict) -> str:
-    """The repair warranty's last day: the day before the same date N months after release."""
+    """The repair warranty's last day (the policy's rule), counted from the day of release."""
     months = d["repair"]["warranty_months"] or 0
     if not months or not d["released_at"]:
         return ""
-    start = from_db(d["released_at"]).astimezone(station.tz).date()
-    month = start.month - 1 + months
-    year, month = start.year + month // 12, month % 12 + 1
-    day = min(start.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31,
-                          31, 30, 31, 30, 31][month - 1])
-    return (dt.date(year, month, day) - dt.timedelta(days=1)).isoformat()
+    ends = station.policy.repair_warranty_end(from_db(d["released_at"]).astimezone(station.tz).date(), months)
+    return ends.isoformat() if ends else ""
 
 
 def _yes_no(tr, flag, reason: str) -> str:

@@ -372,6 +372,8 @@ def _flowables(blocks, st: _Styles, lang: str) -> list:
             raise TypeError(f"not an A4 block: {b!r}")
         if not isinstance(b, (Spacer, Heading)):
             out.append(RLSpacer(1, 2.5 * mm))
+    while out and isinstance(out[-1], RLSpacer):  # a trailing gap must not spill onto a blank page
+        out.pop()
     return out
 
 

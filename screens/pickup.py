@@ -97,8 +97,8 @@ class PickupScreen(DeskScreen):
 
     def on_screen_resume(self) -> None:
         self.reload()
-        if self.number:  # back from a step: show where the order stands now
-            self.show_order(self.number)
+        if self.number:  # back from a step: show where the order stands now (without moving on)
+            self.show_order(self.number, advance=False)
 
     def poll_changes(self) -> None:
         if self.app.station.store.data_version() != self._version:
@@ -145,7 +145,7 @@ class PickupScreen(DeskScreen):
         self.query_one("#voucher_number", Input).value = number
         self.show_order(number)
 
-    def show_order(self, number: str) -> None:
+    def show_order(self, number: str, advance: bool = True) -> None:
         from deskapp.pickup import look_up
 
         tr = self.app.tr
@@ -173,7 +173,7 @@ class PickupScreen(DeskScreen):
         code.value = ""
         if needs_code:
             code.focus()
-        else:
+        elif advance:
             step = next_counter_step(self.app, view.order.number)
             if step is not None:
                 self.app.push_screen(step)
@@ -294,6 +294,12 @@ class ManagerApprovalScreen(ModalScreen):
         try:
             manager = sign_in(self.app.station, name, self.query_one("#manager_pin", Input).value,
                               self.app.terminal).actor(self.app.terminal)
+        except DeskError as exc:  # a wrong PIN: logged by sign_in, typed again
+            status.update(clean(exc.render(tr)))
+            self.query_one("#manager_pin", Input).value = ""
+            self.query_one("#manager_pin", Input).focus()
+            return
+        try:
             self.apply(manager, {f: self.query_one(f"#{f}", Input).value for f, _ in self.fields})
         except ValidationError as exc:
             if exc.field in [f for f, _ in self.fields]:
@@ -303,7 +309,6 @@ class ManagerApprovalScreen(ModalScreen):
             return
         except DeskError as exc:
             status.update(clean(exc.render(tr)))
-            self.query_one("#manager_pin", Input).value = ""
             return
         self.dismiss(True)
 
@@ -320,6 +325,10 @@ class CounterStep(DeskScreen):
         self.number = number
 
     def compose(self) -> ComposeResult:
+        from deskapp.pickup import look_up
+
+        # read before any on_mount runs (Textual runs a subclass's on_mount before its base's)
+        self.view = look_up(self.app.station, self.app.actor, self.number)
         yield DeskHeader()
         with Horizontal(classes="step-layout"):
             with VerticalScroll(classes="step-form"):

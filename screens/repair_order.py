@@ -1,0 +1,95 @@
+"""The repair order (維修單) and the release: the device goes to the customer exactly once;
+the repair order is written as an A4 PDF in three copies (station stub, engineer copy,
+customer copy) and printed as a thermal receipt, both in workers; then the farewell."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Label, Static
+
+from screens.pickup import CounterStep
+from screens.widgets import Teleprompter
+
+
+class RepairOrderScreen(CounterStep):
+    BINDINGS = [
+        Binding("ctrl+r", "release", "Release", priority=True),
+        Binding("p", "print_pdf", "Repair order (A4)"),
+        Binding("t", "print_receipt", "Receipt"),
+        Binding("pagedown", "farewell", "Next step", priority=True),
+    ]
+
+    def form(self) -> ComposeResult:
+        yield Label(self.app.tr.t("rorder.title"), classes="section")
+        yield Static("", id="receipt-preview")
+
+    def on_mount(self) -> None:
+        tr = self.app.tr
+        self.show_preview()
+        self.query_one(Teleprompter).show(tr.t("rorder.title"), [
+            tr.phrase("sign_off.operate_confirm", customer=self.view.customer_name)])
+        if str(self.view.order.state) == "ready":
+            self.report(tr.t("rorder.not_released"))
+
+    def show_preview(self) -> None:
+        from deskapp.paperwork import repair_order_receipt
+        from deskapp.printouts import preview_lines
+
+        lines = preview_lines(self.app.station, repair_order_receipt(self.app.station, self.number))
+        self.query_one("#receipt-preview", Static).update("\n".join(lines))
+
+    def action_release(self) -> None:
+        from deskapp.errors import DeskError
+        from deskapp.pickup import release
+
+        tr = self.app.tr
+        try:
+            release(self.app.station, self.app.actor, self.number)
+        except DeskError as exc:
+            self.report(exc.render(tr), error=True)
+            return
+        self.show_summary()
+        self.show_preview()
+        self.released_line = tr.t("rorder.released", number=self.number, customer=self.view.customer_name)
+        self.report(self.released_line)
+        self.print_documents()
+
+    @work(thread=True, exclusive=True, group="repair-order")
+    def print_documents(self, pdf: bool = True, receipt: bool = True) -> None:
+        """A4 copies written and the receipt printed off the UI thread; a dead printer is
+        reported, and the release already committed stays."""
+        from deskapp.errors import DeskError
+        from deskapp.paperwork import default_pdf_path, print_repair_order_receipt, write_pdf
+
+        tr, station, actor = self.app.tr, self.app.station, self.app.actor
+        messages = []
+        if pdf:
+            path = default_pdf_path(station, self.number, "repair-order")
+            try:
+                write_pdf(station, actor, self.number, "repair-order", path)
+                messages.append((tr.t("rorder.pdf_written", path=str(path)), False))
+            except (DeskError, OSError, ValueError) as exc:
+                messages.append((exc.render(tr) if isinstance(exc, DeskError) else str(exc), True))
+        if receipt:
+            try:
+                print_repair_order_receipt(station, actor, self.number)
+                messages.append((tr.t("rorder.receipt_printed"), False))
+            except DeskError as exc:
+                messages.append((exc.render(tr), True))
+        for text, error in messages:
+            self.app.call_from_thread(self.app.notify, text, severity="error" if error else "information",
+                                      timeout=8)
+        lines = [getattr(self, "released_line", ""), *(t for t, _ in messages)]
+        self.app.call_from_thread(self.report, "\n".join(line for line in lines if line),
+                                  any(e for _, e in messages))
+
+    def action_print_pdf(self) -> None:
+        self.print_documents(pdf=True, receipt=False)
+
+    def action_print_receipt(self) -> None:
+        self.print_documents(pdf=False, receipt=True)
+
+    def action_farewell(self) -> None:
+        self.next_step()
