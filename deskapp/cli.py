@@ -280,8 +280,16 @@ def cmd_reprint(args, tr) -> int:
         from deskapp.paperwork import default_pdf_path, write_pdf
 
         out = Path(args.out) if args.out else default_pdf_path(station, args.number, args.doc)
-        write_pdf(station, Actor.system(), args.number, args.doc, out, reprint=True)
+        try:
+            write_pdf(station, Actor.system(), args.number, args.doc, out, reprint=True)
+        except ValueError as exc:  # a configured PDF font that cannot be used: named in the message
+            print(str(exc), file=sys.stderr)
+            return 1
         print(station.tr.t("cli.pdf_written", doc=doc_name, number=args.number.upper(), path=str(out)))
+        from deskapp.paperwork import pdf_font_embedded
+
+        if not pdf_font_embedded(station):
+            print(station.tr.t("rorder.font_missing"), file=sys.stderr)
         return 0
     if args.doc == "voucher":
         print_voucher(station, Actor.system(), args.number, reprint=True, printer=args.printer)

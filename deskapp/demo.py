@@ -183,8 +183,11 @@ def _step(station, number, step, members, terminal, pickup, manager, fault) -> t
         customer = station.store.query_one("SELECT name FROM customers WHERE id = ?", (order.customer_id,))
         counter.check_voucher(station, pickup, number, new_check_code(station, by_reception(members, terminal), number))
         view = counter.look_up(station, pickup, number)
+        no_warranty = view.order.repair_warranty_months == 0  # no repair warranty: no sticker either
         counter.sign_off(station, pickup, number, counter.SignOff(
-            results={item: "pass" for item in view.checklist}, fault_gone=True, signed_by=customer["name"]))
+            results={item: "pass" for item in view.checklist}, fault_gone=True, signed_by=customer["name"],
+            sticker_applied=not no_warranty,
+            sticker_reason=station.tr.t("pickup.no_sticker_no_warranty") if no_warranty else ""))
     elif name == "pay":
         from deskapp import pickup as counter
 

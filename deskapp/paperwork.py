@@ -178,6 +178,13 @@ def default_pdf_path(station, number: str, doc: str) -> Path:
     return folder / f"{get_order(station, number).number}-{doc}.pdf"
 
 
+def pdf_font_embedded(station) -> bool:
+    """Will the A4 PDFs embed a Chinese font (so any viewer shows them alike)?"""
+    from printing.a4 import find_cjk_font
+
+    return find_cjk_font(station.config.pdf_font or None, station.config.locale) is not None
+
+
 def write_pdf(station, actor, number: str, doc: str, out: str | Path | None = None, *, reprint: bool = False) -> bytes:
     """Render ``doc`` as PDF (to ``out`` if given) and log it like any print."""
     from printing.a4 import render_pdf_with_info

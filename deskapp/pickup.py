@@ -275,7 +275,10 @@ def release(station, actor, number: str) -> RepairOrder:
         row = _locked_row(conn, number)
         if row["state"] in (State.RELEASED, State.CLOSED):
             raise DomainError("error.already_released", number=row["number"], at=local_time(station, row["released_at"]))
-        return advance(station, actor, number, "release")
+        holder = json.loads(row["holder_check"]) if row["holder_check"] else {}
+        # the release event says how the person was verified (voucher code, or which manager checked the ID)
+        return advance(station, actor, number, "release", verified_by=holder.get("method"),
+                       manager=holder.get("manager"))
 
 
 # --------------------------------------------------------------------------- farewell

@@ -10,11 +10,11 @@ from printing.a4 import Boxes, Checks, Fields, Heading, Paragraph, Sheet, Signat
 
 
 def _station_lines(tr, station: dict) -> tuple[str, ...]:
-    lines = [station["name"]]
-    for key in ("address", "phone", "hours", "email", "line"):
-        if station.get(key):
-            lines.append(f"{tr.t(f'doc.contact_{key}')}: {station[key]}")
-    return tuple(lines)
+    """The contact block in three lines: the name; address and phone; hours, e-mail, LINE."""
+    def line(*keys):
+        return "  ·  ".join(f"{tr.t(f'doc.contact_{k}')}: {station[k]}" for k in keys if station.get(k))
+
+    return tuple(x for x in (station["name"], line("address", "phone"), line("hours", "email", "line")) if x)
 
 
 def _footer(tr, station: dict) -> str:
@@ -54,7 +54,7 @@ def repair_order(tr, station: dict, d: dict, copies: tuple[str, ...] = ("",)) ->
         Heading(t("doc.section_charges")),
         Table((t("doc.item"), t("doc.amount")),
               tuple(d["charges"]) + ((t("doc.total"), d["total"]),)
-              + tuple(d["payments"]) + ((t("doc.paid"), d["paid"]), (t("doc.due"), d["due"])),
+              + tuple(d["payments"]) + ((t("doc.due"), d["due"]),),
               widths=(0.75, 0.25), align=("left", "right")),
     ]
     if d["waiver"]:
@@ -67,10 +67,9 @@ def repair_order(tr, station: dict, d: dict, copies: tuple[str, ...] = ("",)) ->
             (t("doc.verified_by"), f"{d['verified_by']}  {d['verified_at']}".strip() or "-"),
             (t("doc.holder_check"), d["holder_check"] or "-"),
         )),
-        Paragraph(t("doc.repair_terms")),
-        Spacer(3),
+        Spacer(2),
         Boxes((t("doc.opinion_service"), t("doc.opinion_suggestions")), height_mm=18),
-        Spacer(3),
+        Spacer(2),
         Signatures((t("doc.sign_customer"), t("doc.sign_engineer"), t("doc.sign_station"))),
     ]
     return Sheet(title=t("doc.repair_order_title"), number=d["number"], blocks=tuple(blocks),

@@ -98,7 +98,16 @@ class PickupScreen(DeskScreen):
     def on_screen_resume(self) -> None:
         self.reload()
         if self.number:  # back from a step: show where the order stands now (without moving on)
-            self.show_order(self.number, advance=False)
+            from deskapp.orders import get_order
+
+            if str(get_order(self.app.station, self.number).state) == "closed":  # seen off: next customer
+                self.number = None
+                self.query_one("#voucher_number", Input).value = ""
+                self.query_one("#counter-summary", Static).add_class("-empty")
+                self.report("")
+                self.query_one("#voucher_number", Input).focus()
+            else:
+                self.show_order(self.number, advance=False)
 
     def poll_changes(self) -> None:
         if self.app.station.store.data_version() != self._version:
@@ -137,6 +146,7 @@ class PickupScreen(DeskScreen):
         except DeskError as exc:
             field.set_error(exc.render(self.app.tr))
             return
+        event.input.value = view.order.number  # as stored, whatever the scanner sent
         self.show_order(view.order.number)
 
     @on(DataTable.RowSelected, "#waiting")

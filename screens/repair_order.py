@@ -7,6 +7,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
 from screens.pickup import CounterStep
@@ -18,12 +19,13 @@ class RepairOrderScreen(CounterStep):
         Binding("ctrl+r", "release", "Release", priority=True),
         Binding("p", "print_pdf", "Repair order (A4)"),
         Binding("t", "print_receipt", "Receipt"),
-        Binding("pagedown", "farewell", "Next step", priority=True),
+        Binding("pagedown", "next_step", "Next step", priority=True),
     ]
 
     def form(self) -> ComposeResult:
         yield Label(self.app.tr.t("rorder.title"), classes="section")
-        yield Static("", id="receipt-preview")
+        with VerticalScroll(id="receipt-box"):  # the receipt scrolls; the status stays in view
+            yield Static("", id="receipt-preview")
 
     def on_mount(self) -> None:
         tr = self.app.tr
@@ -61,7 +63,7 @@ class RepairOrderScreen(CounterStep):
         """A4 copies written and the receipt printed off the UI thread; a dead printer is
         reported, and the release already committed stays."""
         from deskapp.errors import DeskError
-        from deskapp.paperwork import default_pdf_path, print_repair_order_receipt, write_pdf
+        from deskapp.paperwork import default_pdf_path, pdf_font_embedded, print_repair_order_receipt, write_pdf
 
         tr, station, actor = self.app.tr, self.app.station, self.app.actor
         messages = []
@@ -70,6 +72,8 @@ class RepairOrderScreen(CounterStep):
             try:
                 write_pdf(station, actor, self.number, "repair-order", path)
                 messages.append((tr.t("rorder.pdf_written", path=str(path)), False))
+                if not pdf_font_embedded(station):
+                    messages.append((tr.t("rorder.font_missing"), True))
             except (DeskError, OSError, ValueError) as exc:
                 messages.append((exc.render(tr) if isinstance(exc, DeskError) else str(exc), True))
         if receipt:
@@ -91,5 +95,5 @@ class RepairOrderScreen(CounterStep):
     def action_print_receipt(self) -> None:
         self.print_documents(pdf=False, receipt=True)
 
-    def action_farewell(self) -> None:
+    def action_next_step(self) -> None:
         self.next_step()

@@ -19,7 +19,7 @@ from screens.widgets import DeskHeader, FormField, Teleprompter
 class ReworkScreen(DeskScreen):
     CSS_PATH = "pickup.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "create", "Create rework", priority=True),
+        Binding("ctrl+s", "create_rework", "Create rework", priority=True),
         Binding("escape", "back", "Back"),
     ]
 
@@ -106,7 +106,7 @@ class ReworkScreen(DeskScreen):
         self.query_one("#decision", Static).update(clean(text))
         self.query_one(Teleprompter).show(tr.t("rework.title"), [p.render(tr) for p in decision.phrases])
 
-    def action_create(self) -> None:
+    def action_create_rework(self) -> None:
         from deskapp.errors import DeskError, ValidationError
         from deskapp.orders import create_rework
 

@@ -17,9 +17,9 @@ MARKS = {"pass": "✔", "fail": "✖", "na": "–"}
 
 class SignOffScreen(CounterStep):
     BINDINGS = [
-        Binding("1", "mark('pass')", "Pass"),
-        Binding("2", "mark('fail')", "Fail"),
-        Binding("3", "mark('na')", "N/A"),
+        Binding("1", "pass_item", "Pass"),
+        Binding("2", "fail_item", "Fail"),
+        Binding("3", "na_item", "N/A"),
         Binding("a", "all_pass", "All pass"),
         Binding("ctrl+s", "sign_off", "Sign off", priority=True),
     ]
@@ -63,6 +63,15 @@ class SignOffScreen(CounterStep):
         if table.cursor_row < len(self.items) - 1:
             table.move_cursor(row=table.cursor_row + 1)
 
+    def action_pass_item(self) -> None:
+        self.action_mark("pass")
+
+    def action_fail_item(self) -> None:
+        self.action_mark("fail")
+
+    def action_na_item(self) -> None:
+        self.action_mark("na")
+
     def action_all_pass(self) -> None:
         for item in self.items:
             if item not in self.results:
@@ -70,7 +79,7 @@ class SignOffScreen(CounterStep):
 
     def check_action(self, action: str, parameters) -> bool | None:
         # the item keys act on the checklist; typed into a field they are just text
-        if action in ("mark", "all_pass"):
+        if action in ("pass_item", "fail_item", "na_item", "all_pass"):
             return isinstance(self.focused, DataTable)
         return True
 

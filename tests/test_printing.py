@@ -167,3 +167,68 @@ def test_a_failed_reprint_leaves_the_voucher_in_the_customers_hand_valid(tmp_pat
     printed = decode(printer.wait_for(1)[0], "big5")
     assert any(code in line for line in printed.text)
     st.close()
+
+
+@pytest.mark.parametrize("locale, words", [
+    ("zh_TW", ("維修單", "客戶聯", "存根聯", "工程師聯", "保修期", "僅限原故障", "客戶簽名")),
+    ("zh_CN", ("维修单", "客户联", "存根联", "工程师联", "保修期", "仅限原故障", "客户签名")),
+    ("en", ("Repair order", "Customer copy", "Station stub", "Engineer copy", "Repair warranty", "original fault")),
+])
+def test_the_demo_closed_orders_reprint_as_complete_a4_repair_orders(tmp_path, locale, words):
+    """`deskapp reprint --doc repair-order|quote|checklist --out FILE.pdf` from a demo station:
+    the PDF read back has the words of the locale, CJK included, in three copies; the
+    "no warranty" repair says the customer agreed; every reprint is logged."""
+    from pypdf import PdfReader
+
+    from printing.a4 import find_cjk_font
+    from test_a4 import font_files
+
+    db = tmp_path / "station.db"
+    assert run_python("-m", "deskapp", "demo", "--db", str(db), "--locale", locale).returncode == 0
+    conn = sqlite3.connect(db)
+    closed = [n for (n,) in conn.execute("SELECT number FROM repair_orders WHERE state = 'closed' ORDER BY id")]
+    rework = conn.execute("SELECT number FROM repair_orders WHERE rework_of IS NOT NULL AND state = 'closed'").fetchone()
+    no_warranty = conn.execute("SELECT number FROM repair_orders WHERE no_warranty_consent = 1").fetchone()
+    conn.close()
+    assert len(closed) >= 3 and rework and no_warranty
+    texts = {}
+    for number in closed:
+        out = tmp_path / f"{number}.pdf"
+        result = run_python("-m", "deskapp", "reprint", number, "--doc", "repair-order", "--out", str(out),
+                            "--db", str(db), "--locale", locale)
+        assert result.returncode == 0, result.stderr
+        reader = PdfReader(out)
+        pages = [" ".join(p.extract_text().split()) for p in reader.pages]  # wrapped lines joined
+        assert len(pages) == 3, f"{number}: one page a copy"
+        texts[number] = pages
+        for word in words:
+            assert any(word in p for p in pages), (number, word)
+        if find_cjk_font() is not None:  # the font travels with the document
+            assert "/FontFile2" in font_files(out.read_bytes())
+    assert {"zh_TW": "事先徵得客戶同意", "zh_CN": "事先征得客户同意", "en": "agreed by the customer"}[locale] in \
+        texts[no_warranty[0]][2]
+    assert {"zh_TW": "返修原單", "zh_CN": "返修原单", "en": "Rework of"}[locale] in texts[rework[0]][0]
+    for doc in ("quote", "checklist"):
+        out = tmp_path / f"{doc}.pdf"
+        assert run_python("-m", "deskapp", "reprint", closed[0], "--doc", doc, "--out", str(out), "--db", str(db),
+                          "--locale", locale).returncode == 0
+        assert PdfReader(out).pages[0].extract_text()
+    conn = sqlite3.connect(db)
+    logged = conn.execute("SELECT COUNT(*) FROM events WHERE kind LIKE 'print.%_pdf'").fetchone()[0]
+    conn.close()
+    assert logged == len(closed) + 2
+
+
+def test_the_repair_order_receipt_prints_on_the_thermal_printer(tmp_path, printer):
+    db = tmp_path / "station.db"
+    assert run_python("-m", "deskapp", "demo", "--db", str(db), "--locale", "zh_TW").returncode == 0
+    number = sqlite3.connect(db).execute("SELECT number FROM repair_orders WHERE no_warranty_consent = 1").fetchone()[0]
+    result = run_python("-m", "deskapp", "reprint", number, "--doc", "repair-order-receipt", "--printer", printer.url,
+                        "--db", str(db), "--locale", "zh_TW")
+    assert result.returncode == 0, result.stderr
+    receipt = decode(printer.wait_for(1)[0], "big5")
+    assert receipt.barcodes == [number] and receipt.cuts == 1
+    receipt.find("維修單")
+    receipt.find("客戶聯")
+    receipt.find("本次維修不保修")
+    assert receipt.find("保修期")[0].startswith("保修期")
