@@ -141,7 +141,8 @@ def checklist_data(station, number: str) -> dict:
     results = record.get("items", {})
     items = [(tr.t(f"verify.{i}"), tr.t(f"pickup.result_{results[i]}") if i in results else "")
              for i in verification_items(d["device"]["product_line"])]
-    fault = tr.t("pickup.result_pass") if record.get("fault_gone") else ""
+    fault = {True: tr.t("pickup.result_pass"), None: tr.t("pickup.result_na"), False: ""}[record.get("fault_gone")] \
+        if record else ""
     return {
         "number": d["number"],
         "customer": d["customer"]["name"],

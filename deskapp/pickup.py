@@ -177,14 +177,15 @@ def sign_off(station, actor, number: str, s: SignOff) -> RepairOrder:
         raise ValidationError(f"item_{missing[0]}", "error.checklist_item_needed", item=TKey(f"verify.{missing[0]}"))
     note = validate.optional_text("note", s.note, max_len=300)
     failed = [item for item in view.checklist if s.results[item] == "fail"]
-    if failed or not s.fault_gone:
+    unrepaired = view.order.outcome == "unrepaired"  # returned unrepaired: the fault is still there, as agreed
+    fault_gone = None if unrepaired else bool(s.fault_gone)
+    if failed or fault_gone is False:
         tr = station.tr  # the reason is read at the bench, in the station's language
-        words = [tr.t(f"verify.{i}") for i in failed] + ([] if s.fault_gone else [tr.t("verify.fault_still_there")])
+        words = [tr.t(f"verify.{i}") for i in failed] + ([tr.t("verify.fault_still_there")] if fault_gone is False else [])
         reason = tr.t("pickup.failed_items", items="、".join(words) if tr.locale.startswith("zh") else ", ".join(words))
         if note:
             reason += f" — {note}"
-        return advance(station, actor, number, "back_to_bench", reason=reason, failed=failed,
-                       fault_gone=bool(s.fault_gone))
+        return advance(station, actor, number, "back_to_bench", reason=reason, failed=failed, fault_gone=fault_gone)
     signed_by = validate.required_text("signed_by", s.signed_by)
     sticker_reason = validate.optional_text("sticker_reason", s.sticker_reason, max_len=200)
     if not s.sticker_applied and not sticker_reason:
@@ -192,7 +193,7 @@ def sign_off(station, actor, number: str, s: SignOff) -> RepairOrder:
     card_reason = validate.optional_text("card_reason", s.card_reason, max_len=200)
     if not s.card_left and not card_reason:
         raise ValidationError("card_reason", "error.card_reason_needed")
-    record = {"items": {i: s.results[i] for i in view.checklist}, "fault_gone": True, "note": note}
+    record = {"items": {i: s.results[i] for i in view.checklist}, "fault_gone": fault_gone, "note": note}
     now = to_db(station.now())
     with station.store.write() as conn:
         row = _ready_row(conn, number, station)

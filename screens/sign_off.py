@@ -45,6 +45,8 @@ class SignOffScreen(CounterStep):
         for item in self.items:
             table.add_row(tr.t(f"verify.{item}"), "", key=item)
         table.focus()
+        if self.view.order.outcome == "unrepaired":  # returned unrepaired: nothing to confirm fixed
+            self.query_one("#fault_gone", Checkbox).display = False
         self.query_one(Teleprompter).show(tr.t("signoff.title"), [
             tr.phrase("sign_off.operate_confirm", customer=self.view.customer_name)])
         self.query_one("#signed_by", Input).value = ""

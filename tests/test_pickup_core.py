@@ -258,3 +258,23 @@ def test_rework_is_found_by_number_serial_or_phone_free_inside_the_repair_warran
     _, decision = orders.rework_decision(station, n, same_fault=True)
     assert not decision.free and decision.reasons
     assert json.dumps([r.code for r in decision.reasons])
+
+
+def test_a_device_returned_unrepaired_is_signed_off_without_the_fault_gone(station, team, customer, ready):
+    """A declined quote: the customer takes the device back unrepaired and pays the inspection
+    fee; the sign-off checks the device is as it came, not that the fault is gone."""
+    eng, p = team["engineer"], team["pickup"]
+    n = orders.create_order(station, team["reception"], IntakeInput(
+        customer_id=customer.id, product_line="laptop", serial="NB-OLD-1", fault_reported="no power")).number
+    orders.assign_engineer(station, team["reception"], n, team["ids"]["engineer"])
+    for action, details in (("start_diagnosis", {}), ("send_quote", {"total": 3000}),
+                            ("decline_quote", {"method": "phone"}), ("mark_ready", {})):
+        orders.advance(station, eng, n, action, **details)
+    new_check_code(station, team["reception"], n, "KMN347")
+    pickup.check_voucher(station, p, n, "KMN347")
+    order = pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), False, "王小明"))
+    assert order.state == "ready" and order.verified_at
+    assert orders.order_details(station, n)["pickup"]["verification"]["fault_gone"] is None
+    assert pickup.agree_fees(station, p, n) == 800  # the laptop's inspection fee (computers: NT$800)
+    pickup.pay(station, p, n, "cash")
+    assert pickup.release(station, p, n).state == "released"
