@@ -153,8 +153,13 @@ class DeskApp(App):
             return
         from screens.pickup import PickupScreen
 
-        if not isinstance(self.screen, PickupScreen):
-            self.push_screen(PickupScreen())
+        if isinstance(self.screen, PickupScreen):
+            return
+        if any(isinstance(s, PickupScreen) for s in self.screen_stack):  # back to the counter already open
+            while not isinstance(self.screen, PickupScreen):
+                self.pop_screen()
+            return
+        self.push_screen(PickupScreen())
 
     def action_sign_out(self) -> None:
         """Back to the sign-in screen at the bottom of the stack; nobody is signed in."""

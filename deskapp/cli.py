@@ -282,7 +282,7 @@ def cmd_reprint(args, tr) -> int:
         out = Path(args.out) if args.out else default_pdf_path(station, args.number, args.doc)
         try:
             write_pdf(station, Actor.system(), args.number, args.doc, out, reprint=True)
-        except ValueError as exc:  # a configured PDF font that cannot be used: named in the message
+        except (ValueError, OSError) as exc:  # an unusable PDF font or output path: named in the message
             print(str(exc), file=sys.stderr)
             return 1
         print(station.tr.t("cli.pdf_written", doc=doc_name, number=args.number.upper(), path=str(out)))

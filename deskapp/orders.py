@@ -472,7 +472,7 @@ def _updates_for(action: str, details: dict, now: str) -> dict:
         return {"outcome": "unrepaired", "unrepaired_reason": validate.optional_text("reason", details["reason"], max_len=300)}
     if action == "back_to_bench":  # a new pickup starts over: holder check, sign-off, fees agreed
         return {"verified_at": None, "verified_by": "", "holder_check": "", "fees_agreed_at": None,
-                "fees_agreed_amount": None}
+                "fees_agreed_amount": None, "waiver_reason": ""}
     if action == "release":
         return {"released_at": now}
     if action == "close":
@@ -564,6 +564,9 @@ def record_repair(station, actor, number: str, work: str, parts: tuple | list = 
         order = _change(station, actor, number, "order.repair_recorded", (State.IN_REPAIR, State.WAITING_PARTS),
                         {"repair_record": work, "minutes_spent": minutes},
                         {"work": work, "minutes": minutes, "parts": [c[0] for c in checked]})
+        # a repair always carries a repair warranty: the policy's default until one is agreed
+        conn.execute("UPDATE repair_orders SET repair_warranty_months = ? WHERE id = ? AND repair_warranty_months IS NULL",
+                     (station.policy.repair_warranty_default, order.id))
         conn.execute("DELETE FROM repair_parts WHERE order_id = ?", (order.id,))
         conn.executemany(
             "INSERT INTO repair_parts (order_id, part, quantity, old_part_returned, old_part_reason) VALUES (?, ?, ?, ?, ?)",
@@ -605,6 +608,11 @@ def record_payment(station, actor, number: str, amount: int, method: str, invoic
 def waive_fees(station, actor, number: str, reason: str) -> RepairOrder:
     _require_role(actor, "manager")
     reason = validate.required_text("reason", reason, max_len=300)
+    with station.store.read() as conn:
+        row = _locked_row(conn, number)
+        charged, paid = balance(conn, row["id"])
+    if charged - paid <= 0:
+        raise DomainError("error.nothing_owed", number=row["number"])
     return _change(station, actor, number, "order.fees_waived", (State.READY,), {"waiver_reason": reason}, {"reason": reason})
 
 
@@ -628,6 +636,11 @@ def create_rework(station, actor, original_number: str, fault_reported: str, *, 
     """A returning device: a rework order linked to the original; free (2-hour target) inside
     the repair warranty on the original fault, otherwise through the normal warranty check."""
     original, decision = rework_decision(station, original_number, same_fault=same_fault)
+    open_marks = ",".join("?" * len(OPEN_STATES))
+    already = station.store.query_one(f"SELECT number FROM repair_orders WHERE rework_of = ? AND state IN ({open_marks})",
+                                      (original.id, *OPEN_STATES))
+    if already is not None:  # one rework at a time for the same repair
+        raise DomainError("error.rework_already_open", number=original.number, rework=already["number"])
     device = get_device(station, original.device_id)
     data = IntakeInput(
         customer_id=original.customer_id, product_line=device.product_line, serial=device.serial,

@@ -62,6 +62,8 @@ def repair_order_data(station, number: str) -> dict:
     months = d["repair"]["warranty_months"]
     if d["repair"]["outcome"] == "unrepaired":
         warranty = tr.t("doc.repair_warranty_unrepaired")
+    elif months is None:
+        warranty = tr.t("doc.repair_warranty_not_set")
     elif months == 0:
         warranty = tr.t("doc.repair_warranty_none_consent" if d["repair"]["no_warranty_consent"]
                         else "doc.repair_warranty_none")

@@ -14,6 +14,7 @@ order and after ``pickup.wrong_voucher_codes_allowed`` a manager has to release 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from deskapp.hashing import matches
 from deskapp.lifecycle import State
 from deskapp.numbering import normalise_order_number
 from deskapp.orders import PAYMENT_METHODS, RepairOrder, _locked_row, _require_role, advance, balance, get_order
-from deskapp.timeutil import local_time, to_db
+from deskapp.timeutil import from_db, local_time, to_db
 
 RESULTS = ("pass", "fail", "na")
 
@@ -48,6 +49,20 @@ class PickupView:
     checklist: list[str]
 
 
+def _fresh_holder_check(station, raw: str) -> dict:
+    """How the holder was checked, if it was for this pickup (within the policy's window)."""
+    if not raw:
+        return {}
+    check = json.loads(raw)
+    at = from_db(check.get("at"))
+    if at is None or station.now() - at > dt.timedelta(minutes=station.policy.holder_check_valid_minutes):
+        return {}
+    return check
+
+
+ORDER_NUMBER = re.compile(r"^[A-Z]{0,4}\d{4}-\d{5}$")
+
+
 def _mask(phone: str) -> str:
     digits = re.sub(r"\D", "", phone)
     return digits[:4] + "*" * max(0, len(digits) - 7) + digits[-3:] if len(digits) > 7 else "*" * len(digits)
@@ -56,11 +71,16 @@ def _mask(phone: str) -> str:
 def look_up(station, actor, number: str) -> PickupView:
     """The order behind a scanned or typed voucher number. A number that is not one of this
     station's orders (another station's voucher, a mistyped code) is logged and refused."""
-    try:
-        order = get_order(station, number)
-    except (NotFound, ValidationError):
+    typed = normalise_order_number(number)
+    if not ORDER_NUMBER.match(typed):  # perhaps the check code typed in the wrong field: never echoed or logged
         with station.store.write() as conn:
-            events.record(conn, station, actor, "pickup.unknown_voucher", subject=str(number).strip()[:40])
+            events.record(conn, station, actor, "pickup.unknown_voucher", data={"malformed": True})
+        raise ValidationError("voucher_number", "error.not_an_order_number")
+    try:
+        order = get_order(station, typed)
+    except NotFound:
+        with station.store.write() as conn:  # another station's voucher, or an order that does not exist
+            events.record(conn, station, actor, "pickup.unknown_voucher", subject=typed)
         raise
     customer = get_customer(station, order.customer_id)
     device = get_device(station, order.device_id)
@@ -73,7 +93,7 @@ def look_up(station, actor, number: str) -> PickupView:
         phone_masked=_mask(customer.phones[0]) if customer.phones else "",
         device=" ".join(x for x in (device.brand, device.model) if x) or device.product_line,
         product_line=device.product_line,
-        holder_check=json.loads(row["holder_check"]) if row["holder_check"] else {},
+        holder_check=_fresh_holder_check(station, row["holder_check"]),
         wrong_codes=row["pickup_failures"],
         needs_manager=row["pickup_failures"] >= station.policy.wrong_voucher_codes_allowed,
         due=charged - paid,
@@ -276,7 +296,9 @@ def release(station, actor, number: str) -> RepairOrder:
         row = _locked_row(conn, number)
         if row["state"] in (State.RELEASED, State.CLOSED):
             raise DomainError("error.already_released", number=row["number"], at=local_time(station, row["released_at"]))
-        holder = json.loads(row["holder_check"]) if row["holder_check"] else {}
+        holder = _fresh_holder_check(station, row["holder_check"])
+        if not holder:  # checked too long ago (or never): check the voucher again
+            raise DomainError("error.release_needs_holder_check", number=row["number"])
         # the release event says how the person was verified (voucher code, or which manager checked the ID)
         return advance(station, actor, number, "release", verified_by=holder.get("method"),
                        manager=holder.get("manager"))

@@ -151,6 +151,7 @@ class Policy:
     at_risk_minutes: int = 60
     quote_valid_days: int = 14
     wrong_voucher_codes_allowed: int = 5
+    holder_check_valid_minutes: int = 60
     source: str = ""
 
     # ---- money
@@ -527,6 +528,7 @@ def policy_from_dict(raw: dict, where: str = "policy.toml") -> Policy:
         at_risk_minutes=_need(raw, "timing.at_risk_minutes", int, where),
         quote_valid_days=_need(raw, "timing.quote_valid_days", int, where),
         wrong_voucher_codes_allowed=_need(raw, "pickup.wrong_voucher_codes_allowed", int, where),
+        holder_check_valid_minutes=_need(raw, "pickup.holder_check_valid_minutes", int, where),
         source=where,
     )
 

@@ -175,6 +175,9 @@ def print_voucher(station, actor, number: str, *, reprint: bool = False, printer
     order = get_order(station, number)
     if order.state in ("released", "closed", "cancelled"):
         raise DomainError("error.voucher_after_release", number=order.number)
+    if order.state == "ready" and reprint and getattr(actor, "role", None) != "manager":
+        # a new voucher for a device waiting at the counter would skip the lost-voucher identity check
+        raise DomainError("error.voucher_reprint_when_ready", number=order.number)
     code = generate_check_code()
     print_document(station, actor, voucher_document(station, number, code), subject=order.number,
                    order_id=order.id, reprint=reprint, printer=printer)

@@ -270,7 +270,10 @@ def _fields(block: Fields, st: _Styles) -> list:
     label_w = FRAME_W / cols * (0.3 if cols > 1 else 0.18)
     widths = [label_w, FRAME_W / cols - label_w] * cols
     shade = [("BACKGROUND", (2 * i, 0), (2 * i, -1), SHADE) for i in range(cols)]
-    return [RLTable(rows, colWidths=widths, style=_table_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), *shade))]
+    # splitInRow: a field as long as a page (a 2,000-character repair record) flows on
+    # instead of failing the whole document with a LayoutError
+    return [RLTable(rows, colWidths=widths, splitInRow=1,
+                    style=_table_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), *shade))]
 
 
 def _table(block: Table, st: _Styles) -> list:
@@ -285,7 +288,7 @@ def _table(block: Table, st: _Styles) -> list:
     data = [[_p(h, st.head_cells[align[i]]) for i, h in enumerate(block.headers)]]
     data += [[_p(c, st.cells[align[i]]) for i, c in enumerate(r)] for r in rows]
     total = sum(widths)
-    return [RLTable(data, colWidths=[FRAME_W * w / total for w in widths], repeatRows=1,
+    return [RLTable(data, colWidths=[FRAME_W * w / total for w in widths], repeatRows=1, splitInRow=1,
                     style=_table_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, 0), SHADE)))]
 
 

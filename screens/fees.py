@@ -24,7 +24,7 @@ class FeesScreen(CounterStep):
         tr = self.app.tr
         yield Label(tr.t("fees.title"), classes="section")
         yield DataTable(id="fee-lines", cursor_type="none")
-        yield Static("", id="fee-total")
+        yield Static("", id="fee-total", markup=False)
         yield Label(tr.t("fees.method"), classes="field-label")
         yield Select([(tr.t(f"payment_method.{m}"), m) for m in PAYMENT_METHODS], id="method", compact=True,
                      prompt=tr.t("pre.pick"))

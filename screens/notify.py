@@ -28,7 +28,7 @@ class NotifyScreen(DeskScreen):
         with Horizontal(classes="order-layout"):
             with Vertical(classes="order-form"):
                 yield DataTable(id="to-notify", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="status")
+                yield Static("", id="status", markup=False)
             yield Teleprompter(id="prompter")
         yield Footer()
 

@@ -10,7 +10,7 @@ from textual.widgets import Footer, Static
 
 from deskapp.text import clean
 from screens.base import DeskScreen
-from screens.widgets import DeskHeader, Teleprompter
+from screens.widgets import DeskHeader, Teleprompter, shown
 
 
 class OrderScreen(DeskScreen):
@@ -33,7 +33,7 @@ class OrderScreen(DeskScreen):
             with VerticalScroll(classes="order-form"):
                 yield Static("", id="order-summary")
                 yield from self.form()
-                yield Static("", id="status")
+                yield Static("", id="status", markup=False)
             yield Teleprompter(id="prompter")
         yield Footer()
 
@@ -55,10 +55,10 @@ class OrderScreen(DeskScreen):
         lines = [
             f"[b]{d['number']}[/b]  {tr.t('state.' + d['state'])}  ·  {tr.t('warranty_status.' + d['warranty']['status'])}"
             + (f"  ·  {tr.t('bench.chargeable')}" if d["warranty"]["chargeable"] else ""),
-            f"{tr.t('doc.customer')}: {clean(d['customer']['name'])}  {', '.join(d['customer']['phones'])}",
-            f"{tr.t('doc.device')}: {tr.t('product_line.' + dev['product_line'])} {clean(dev['brand'])} "
-            f"{clean(dev['model'])}  SN {clean(dev['serial'])}",
-            f"{tr.t('doc.fault')}: {clean(d['fault']['confirmed'] or d['fault']['reported'])}",
+            f"{tr.t('doc.customer')}: {shown(d['customer']['name'])}  {', '.join(d['customer']['phones'])}",
+            f"{tr.t('doc.device')}: {tr.t('product_line.' + dev['product_line'])} {shown(dev['brand'])} "
+            f"{shown(dev['model'])}  SN {shown(dev['serial'])}",
+            f"{tr.t('doc.fault')}: {shown(d['fault']['confirmed'] or d['fault']['reported'])}",
             f"{tr.t('handoff.inspection_due', time=local_time(station, d['promise']['inspection_due']), minutes=station.policy.inspection_estimate_minutes)}"
             if d["state"] in ("received", "diagnosing")
             else tr.t("handoff.completion_due", time=local_time(station, d["promise"]["completion_due"])),

@@ -73,8 +73,8 @@ class PickupScreen(DeskScreen):
             with VerticalScroll(id="counter-form"):
                 yield FormField(tr.t("counter.scan_hint"), "voucher_number")
                 yield FormField(tr.t("counter.code_hint"), "check_code", password=True, max_length=12)
-                yield Static("", id="counter-summary", classes="-empty")
-                yield Static("", id="status")
+                yield Static("", id="counter-summary", classes="-empty", markup=False)
+                yield Static("", id="status", markup=False)
                 yield Label(tr.t("counter.list_title"), classes="section")
                 yield DataTable(id="waiting", cursor_type="row", zebra_stripes=True)
             yield Teleprompter(id="prompter")
@@ -342,9 +342,9 @@ class CounterStep(DeskScreen):
         yield DeskHeader()
         with Horizontal(classes="step-layout"):
             with VerticalScroll(classes="step-form"):
-                yield Static("", id="step-summary")
+                yield Static("", id="step-summary", markup=False)
                 yield from self.form()
-                yield Static("", id="status")
+                yield Static("", id="status", markup=False)
             yield Teleprompter(id="prompter")
         yield Footer()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, Input, Label
+from textual.widgets import Checkbox, Input, Label, Select
 
 from deskapp.text import clean
 from screens.order_screen import OrderScreen
@@ -35,10 +35,21 @@ class RepairScreen(OrderScreen):
                 yield Input(placeholder=tr.t("bench.why_not_returned"), id=f"part{i}_reason", compact=True)
         yield Label("", id="parts-error", classes="field-error")
         yield FormField(tr.t("bench.minutes"), "minutes")
+        policy = self.app.station.policy
+        yield Label(tr.t("bench.repair_warranty_label"), classes="field-label")
+        yield Select([(tr.t("bench.warranty_months_option", months=m), m) for m in policy.repair_warranty_allowed]
+                     + [(tr.t("bench.no_warranty_option"), 0)], id="warranty_months", compact=True,
+                     allow_blank=False, value=policy.repair_warranty_default)
+        yield Checkbox(tr.t("bench.no_warranty_consent"), id="no_warranty_consent", compact=True)
         yield FormField(tr.t("bench.loaner_device"), "loaner_device")
 
     def on_mount(self) -> None:
+        from deskapp.orders import get_order
+
         tr = self.app.tr
+        months = get_order(self.app.station, self.number).repair_warranty_months
+        if months is not None:  # agreed earlier: shown as agreed
+            self.query_one("#warranty_months", Select).value = months
         self.query_one(Teleprompter).show(tr.t("bench.prompter"), [tr.phrase("bench.reassure")])
         self.query_one("#work", Input).focus()
 
@@ -69,6 +80,15 @@ class RepairScreen(OrderScreen):
             else:
                 self.query_one("#parts-error", Label).update(clean(exc.render(tr)))
             return
+        except DeskError as exc:
+            self.report(exc.render(tr), error=True)
+            return
+        from deskapp.orders import set_repair_warranty
+
+        months = self.query_one("#warranty_months", Select).value
+        try:  # the repair warranty on the original fault, agreed with the customer
+            set_repair_warranty(self.app.station, self.app.actor, self.number, months,
+                                consent_recorded=self.query_one("#no_warranty_consent", Checkbox).value)
         except DeskError as exc:
             self.report(exc.render(tr), error=True)
             return

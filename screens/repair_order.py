@@ -19,13 +19,14 @@ class RepairOrderScreen(CounterStep):
         Binding("ctrl+r", "release", "Release", priority=True),
         Binding("p", "print_pdf", "Repair order (A4)"),
         Binding("t", "print_receipt", "Receipt"),
+        Binding("c", "print_checklist", "Checklist (A4)"),
         Binding("pagedown", "next_step", "Next step", priority=True),
     ]
 
     def form(self) -> ComposeResult:
         yield Label(self.app.tr.t("rorder.title"), classes="section")
         with VerticalScroll(id="receipt-box"):  # the receipt scrolls; the status stays in view
-            yield Static("", id="receipt-preview")
+            yield Static("", id="receipt-preview", markup=False)
 
     def on_mount(self) -> None:
         tr = self.app.tr
@@ -68,20 +69,25 @@ class RepairOrderScreen(CounterStep):
         tr, station, actor = self.app.tr, self.app.station, self.app.actor
         messages = []
         if pdf:
-            path = default_pdf_path(station, self.number, "repair-order")
-            try:
+            try:  # the repair order and the signed checklist, as A4 PDFs
+                path = default_pdf_path(station, self.number, "repair-order")
                 write_pdf(station, actor, self.number, "repair-order", path)
+                write_pdf(station, actor, self.number, "checklist", default_pdf_path(station, self.number, "checklist"))
                 messages.append((tr.t("rorder.pdf_written", path=str(path)), False))
                 if not pdf_font_embedded(station):
                     messages.append((tr.t("rorder.font_missing"), True))
-            except (DeskError, OSError, ValueError) as exc:
-                messages.append((exc.render(tr) if isinstance(exc, DeskError) else str(exc), True))
+            except DeskError as exc:
+                messages.append((exc.render(tr), True))
+            except Exception as exc:  # noqa: BLE001 - the release is saved; say what failed, keep the app up
+                messages.append((tr.t("rorder.pdf_failed", problem=f"{type(exc).__name__}: {exc}"[:200]), True))
         if receipt:
             try:
                 print_repair_order_receipt(station, actor, self.number)
                 messages.append((tr.t("rorder.receipt_printed"), False))
             except DeskError as exc:
                 messages.append((exc.render(tr), True))
+            except Exception as exc:  # noqa: BLE001
+                messages.append((tr.t("rorder.pdf_failed", problem=f"{type(exc).__name__}: {exc}"[:200]), True))
         for text, error in messages:
             self.app.call_from_thread(self.app.notify, text, severity="error" if error else "information",
                                       timeout=8)
@@ -92,8 +98,29 @@ class RepairOrderScreen(CounterStep):
     def action_print_pdf(self) -> None:
         self.print_documents(pdf=True, receipt=False)
 
+    @work(thread=True, exclusive=True, group="repair-order")
+    def action_print_checklist(self) -> None:
+        from deskapp.errors import DeskError
+        from deskapp.paperwork import default_pdf_path, write_pdf
+
+        tr = self.app.tr
+        try:
+            path = default_pdf_path(self.app.station, self.number, "checklist")
+            write_pdf(self.app.station, self.app.actor, self.number, "checklist", path)
+            message, error = tr.t("rorder.checklist_written", path=str(path)), False
+        except DeskError as exc:
+            message, error = exc.render(tr), True
+        except Exception as exc:  # noqa: BLE001
+            message, error = tr.t("rorder.pdf_failed", problem=f"{type(exc).__name__}: {exc}"[:200]), True
+        self.app.call_from_thread(self.report, message, error)
+
     def action_print_receipt(self) -> None:
         self.print_documents(pdf=False, receipt=True)
 
     def action_next_step(self) -> None:
+        from deskapp.orders import get_order
+
+        if str(get_order(self.app.station, self.number).state) == "ready":  # not handed over yet
+            self.report(self.app.tr.t("rorder.release_first"), error=True)
+            return
         self.next_step()

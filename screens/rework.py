@@ -31,10 +31,10 @@ class ReworkScreen(DeskScreen):
                 yield Label(tr.t("rework.title"), classes="section")
                 yield FormField(tr.t("rework.query"), "rework_query")
                 yield DataTable(id="earlier", cursor_type="row")
-                yield Checkbox(tr.t("rework.same_fault"), value=True, id="same_fault")
+                yield Checkbox(tr.t("rework.same_fault"), value=False, id="same_fault")
                 yield FormField(tr.t("rework.fault"), "rework_fault")
-                yield Static("", id="decision")
-                yield Static("", id="status")
+                yield Static("", id="decision", markup=False)
+                yield Static("", id="status", markup=False)
             yield Teleprompter(id="prompter")
         yield Footer()
 

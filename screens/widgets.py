@@ -13,6 +13,14 @@ from textual.widgets._header import HeaderClockSpace, HeaderIcon, HeaderTitle
 from deskapp.text import clean
 
 
+def shown(text: object) -> str:
+    """Stored or typed text placed inside Textual markup: cleaned, and its brackets escaped
+    (a name like "[VIP]" stays visible, "[/]" cannot break the line)."""
+    from textual.markup import escape
+
+    return escape(clean(text))
+
+
 class Teleprompter(Static):
     """The standard phrases for the current step, for staff to read to the customer."""
 
@@ -24,6 +32,10 @@ class Teleprompter(Static):
         max-height: 100%;
     }
     """
+
+    def __init__(self, *args, **kwargs) -> None:
+        # phrases carry customers' names and typed text: shown as they are, never read as markup
+        super().__init__(*args, markup=False, **kwargs)
 
     def show(self, title: str, phrases: list[str]) -> None:
         """Each phrase in the quotation marks of the station's language."""

@@ -226,7 +226,10 @@ def test_the_repair_order_carries_everything_the_customer_takes_home(station, te
     assert any(e["kind"] == "print.repair_order_pdf" for e in orders.order_details(station, n)["events"])
 
 
-def test_a_released_order_is_released_exactly_once_by_two_terminals_at_once(station, team, ready):
+def test_a_released_order_is_released_exactly_once_by_two_terminals_at_once(station, team, ready, clock):
+    import datetime as dt
+
+    clock.set(dt.datetime.now(dt.timezone.utc))  # the worker processes run on the real clock
     n = ready()
     pickup.check_voucher(station, team["pickup"], n, "KMN347")
     pickup.sign_off(station, team["pickup"], n, pickup.SignOff(all_pass(station, team, n), True, "王小明"))
@@ -278,3 +281,72 @@ def test_a_device_returned_unrepaired_is_signed_off_without_the_fault_gone(stati
     assert pickup.agree_fees(station, p, n) == 800  # the laptop's inspection fee (computers: NT$800)
     pickup.pay(station, p, n, "cash")
     assert pickup.release(station, p, n).state == "released"
+
+
+def test_the_check_code_typed_in_the_number_field_is_neither_echoed_nor_logged(station, team, ready):
+    ready()
+    with pytest.raises(ValidationError) as err:
+        pickup.look_up(station, team["pickup"], "KMN347")
+    assert "KMN347" not in str(err.value) and err.value.field == "voucher_number"
+    logged = station.store.query("SELECT subject, data FROM events WHERE kind = 'pickup.unknown_voucher'")
+    assert [(r["subject"], json.loads(r["data"])) for r in logged] == [("", {"malformed": True})]
+
+
+def test_a_voucher_check_is_good_for_this_pickup_only(station, team, ready, clock):
+    n = ready()
+    p = team["pickup"]
+    pickup.check_voucher(station, p, n, "KMN347")
+    pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), True, "王小明"))
+    clock.advance(minutes=61)  # picked from the list later: the voucher is checked again
+    assert pickup.look_up(station, p, n).holder_check == {}
+    with pytest.raises(DomainError, match="check the pickup voucher"):
+        pickup.release(station, p, n)
+    pickup.check_voucher(station, p, n, "KMN347")
+    assert pickup.release(station, p, n).state == "released"
+
+
+def test_no_new_voucher_for_a_device_waiting_at_the_counter_except_by_a_manager(station, team, ready):
+    from deskapp.printouts import print_voucher
+
+    n = ready()
+    with pytest.raises(DomainError, match="ready for pickup"):
+        print_voucher(station, team["reception"], n, reprint=True)
+
+
+def test_a_waiver_needs_something_owed_and_ends_when_the_order_goes_back_to_the_bench(station, team, ready):
+    p, m = team["pickup"], team["manager"]
+    free = ready()
+    with pytest.raises(DomainError, match="nothing is owed"):
+        pickup.waive(station, p, m, free, "goodwill")
+    n = ready(serial="NB-OLD-1", line="laptop", quote=1200)
+    pickup.waive(station, p, m, n, "goodwill")
+    pickup.check_voucher(station, p, n, "KMN347")
+    results = all_pass(station, team, n) | {"display": "fail"}
+    pickup.sign_off(station, p, n, pickup.SignOff(results, True, "王小明"))
+    assert orders.get_order(station, n).waiver_reason == ""
+
+
+def test_one_open_rework_at_a_time(station, team, ready):
+    n = ready(months=3)
+    p = team["pickup"]
+    pickup.check_voucher(station, p, n, "KMN347")
+    pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), True, "王小明"))
+    pickup.release(station, p, n)
+    orders.create_rework(station, team["reception"], n, "no picture again", same_fault=True)
+    with pytest.raises(DomainError, match="already has an open rework"):
+        orders.create_rework(station, team["reception"], n, "no picture again", same_fault=True)
+
+
+def test_a_repair_record_as_long_as_a_page_still_makes_a_repair_order(station, team, ready):
+    from pypdf import PdfReader
+    import io
+
+    from deskapp.paperwork import write_pdf
+
+    n = ready()
+    work = "更換主機板與電源模組,清潔散熱風扇並更新韌體。" * 85  # close to the 2,000 characters allowed
+    orders.advance(station, team["engineer"], n, "back_to_bench", reason="more work")
+    orders.record_repair(station, team["engineer"], n, work)
+    pdf = write_pdf(station, team["pickup"], n, "repair-order")
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 6  # it flows over pages, in each of the three copies
+    assert orders.get_order(station, n).repair_warranty_months == 3  # a repair always has its warranty period

@@ -264,6 +264,9 @@ async def test_rework_inside_and_outside_the_repair_warranty(desk, days_later, f
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen.query_one("#earlier").row_count == 1
+        assert "Not a free rework" in text(app, "#decision")  # until staff confirm it is the same fault
+        await tick(app, pilot, "same_fault")
+        await pilot.pause()
         decision = text(app, "#decision")
         assert ("Free rework" in decision and "2 hours" in decision) if free else "Not a free rework" in decision
         await type_in(app, pilot, "rework_fault", "no picture again")
