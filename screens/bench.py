@@ -35,16 +35,16 @@ class WorkListScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         tr = self.app.tr
         yield DeskHeader()
-        with Vertical(id="bench"):
-            yield Input(placeholder=tr.t("bench.scan_hint"), id="scan", compact=True)
-            yield Label("", id="scan-error", classes="field-error")
-            with Horizontal(id="tables"):
-                with Vertical(id="mine-column"):
-                    yield Label(tr.t("bench.my_work"), classes="section")
-                    yield DataTable(id="mine", cursor_type="row", zebra_stripes=True)
-                with Vertical(id="pool-column"):
-                    yield Label(tr.t("bench.pool"), classes="section")
-                    yield DataTable(id="pool", cursor_type="row", zebra_stripes=True)
+        # kept shallow: each cursor key's messages bubble up through every container
+        yield Input(placeholder=tr.t("bench.scan_hint"), id="scan", compact=True)
+        yield Label("", id="scan-error", classes="field-error")
+        with Horizontal(id="tables"):
+            with Vertical(id="mine-column"):
+                yield Label(tr.t("bench.my_work"), classes="section")
+                yield DataTable(id="mine", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="pool-column"):
+                yield Label(tr.t("bench.pool"), classes="section")
+                yield DataTable(id="pool", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -177,8 +177,10 @@ class WorkListScreen(DeskScreen):
             order = get_order(self.app.station, event.value)
         except DeskError as exc:
             label.update(clean(exc.render(self.app.tr)))
+            label.display = True
             return
         label.update("")
+        label.display = False
         event.input.value = ""
         open_order(self.app, order.number)
 
