@@ -59,6 +59,7 @@ class PickupScreen(DeskScreen):
 
     CSS_PATH = "pickup.tcss"
     BINDINGS = [
+        Binding("ctrl+n", "call_next", "Call next", priority=True),
         Binding("ctrl+l", "lost_voucher", "Lost voucher", priority=True),
         Binding("ctrl+w", "rework", "Rework", priority=True),
         Binding("f5", "reload", "Refresh"),
@@ -217,6 +218,23 @@ class PickupScreen(DeskScreen):
         status = self.query_one("#status", Static)
         status.update(clean(message))
         status.set_class(error, "error")
+
+    # ---- the queue: customers who took a "pickup" number
+
+    def action_call_next(self) -> None:
+        from deskapp.queue import call_next
+
+        tr = self.app.tr
+        ticket = call_next(self.app.station, self.app.actor, "pickup")
+        if ticket is None:
+            self.report(tr.t("greeting.nobody_waiting"))
+            return
+        self.report(tr.phrase("pickup.call", number=ticket.code))
+        self.query_one(Teleprompter).show(tr.t("counter.prompter"), [
+            tr.phrase("pickup.call", number=ticket.code), tr.phrase("pickup.greeting"), tr.phrase("pickup.ask_voucher"),
+            tr.phrase("pickup.please_wait")])
+        self.app.bell()
+        self.query_one("#voucher_number", Input).focus()
 
     # ---- lost voucher, rework
 

@@ -284,3 +284,22 @@ async def test_rework_inside_and_outside_the_repair_warranty(desk, days_later, f
         assert promised_in == dt.timedelta(hours=2)
     else:  # the product line's normal completion promise
         assert promised_in > dt.timedelta(hours=20)
+
+
+async def test_the_counter_calls_the_next_pickup_number_not_a_drop_off(desk):
+    from deskapp.queue import take_number
+
+    st = Station.open(desk, locale="en")
+    kiosk = Actor.system(name="kiosk", terminal="kiosk")
+    take_number(st, kiosk, "drop-off")
+    pickup_ticket = take_number(st, kiosk, "pickup")
+    st.close()
+    app = new_app(desk, "en", terminal="P1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(app, pilot, "Paul Pickup")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert pickup_ticket.code in text(app, "#status") and "pickup counter" in text(app, "#status")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert "Nobody is waiting" in text(app, "#status")  # the drop-off number is reception's
