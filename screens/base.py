@@ -31,3 +31,46 @@ class DeskScreen(Screen):
     def on_screen_resume(self) -> None:
         for timer in self._timers_here():
             timer.resume()
+
+
+class StepScreen(DeskScreen):
+    """One step of the flow for one order (a bench step, a pickup-counter step): the order at
+    a glance, the step's own fields from :meth:`form`, a status line, and the standard
+    phrases beside them; Escape goes back. Styles: ``step.tcss``."""
+
+    CSS_PATH = "step.tcss"
+    SUMMARY_MARKUP = False  # the summary shows stored text; a subclass that adds markup escapes it
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+
+    def compose(self):
+        from textual.containers import Horizontal, VerticalScroll
+        from textual.widgets import Footer, Static
+
+        from screens.widgets import DeskHeader, Teleprompter
+
+        yield DeskHeader()
+        with Horizontal(classes="step-layout"):
+            with VerticalScroll(classes="step-form"):
+                yield Static("", id="step-summary", markup=self.SUMMARY_MARKUP)
+                yield from self.form()
+                yield Static("", id="status", markup=False)
+            yield Teleprompter(id="prompter")
+        yield Footer()
+
+    def form(self):
+        return iter(())
+
+    def report(self, message: str, error: bool = False) -> None:
+        from textual.widgets import Static
+
+        from deskapp.text import clean
+
+        status = self.query_one("#status", Static)
+        status.update(clean(message))
+        status.set_class(error, "error")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -15,7 +15,7 @@ from screens.widgets import DeskHeader, Teleprompter
 
 
 class NotifyScreen(DeskScreen):
-    CSS_PATH = "bench.tcss"
+    CSS_PATH = ["step.tcss", "bench.tcss"]
     BINDINGS = [
         Binding("1", "outcome('reached')", "Reached"),
         Binding("2", "outcome('no_answer')", "No answer"),
@@ -25,8 +25,8 @@ class NotifyScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield DeskHeader()
-        with Horizontal(classes="order-layout"):
-            with Vertical(classes="order-form"):
+        with Horizontal(classes="step-layout"):
+            with Vertical(classes="step-form"):
                 yield DataTable(id="to-notify", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="status", markup=False)
             yield Teleprompter(id="prompter")

@@ -3,42 +3,24 @@ fault, promise), the device passcode on an explicit key, the delay call, going b
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from deskapp.text import clean
-from screens.base import DeskScreen
-from screens.widgets import DeskHeader, Teleprompter, shown
+from screens.base import StepScreen
+from screens.widgets import shown
 
 
-class OrderScreen(DeskScreen):
+class OrderScreen(StepScreen):
     """Subclasses yield their own fields from ``form()``; the frame around them is shared."""
 
-    CSS_PATH = "bench.tcss"
+    CSS_PATH = ["step.tcss", "bench.tcss"]
+    SUMMARY_MARKUP = True  # the number in bold; the stored text in it is escaped (``shown``)
     BINDINGS = [
         Binding("f2", "passcode", "Passcode"),
         Binding("f3", "delay", "Delay call"),
         Binding("escape", "back", "Back"),
     ]
-
-    def __init__(self, number: str) -> None:
-        super().__init__()
-        self.number = number
-
-    def compose(self) -> ComposeResult:
-        yield DeskHeader()
-        with Horizontal(classes="order-layout"):
-            with VerticalScroll(classes="order-form"):
-                yield Static("", id="order-summary")
-                yield from self.form()
-                yield Static("", id="status", markup=False)
-            yield Teleprompter(id="prompter")
-        yield Footer()
-
-    def form(self) -> ComposeResult:
-        return iter(())
 
     def on_mount(self) -> None:
         self.show_summary()
@@ -63,7 +45,7 @@ class OrderScreen(DeskScreen):
             if d["state"] in ("received", "diagnosing")
             else tr.t("handoff.completion_due", time=local_time(station, d["promise"]["completion_due"])),
         ]
-        self.query_one("#order-summary", Static).update("\n".join(lines))
+        self.query_one("#step-summary", Static).update("\n".join(lines))
 
     def action_passcode(self) -> None:
         from deskapp.errors import DeskError
@@ -80,9 +62,6 @@ class OrderScreen(DeskScreen):
         from screens.delay import DelayScreen
 
         self.app.push_screen(DelayScreen(self.number), lambda _: self.show_summary())
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def move(self, action: str, **details) -> bool:
         """Move the order along its lifecycle; a refusal is shown on the screen, not raised."""
@@ -102,7 +81,3 @@ class OrderScreen(DeskScreen):
         if self.move("start_repair"):
             self.app.switch_screen(RepairScreen(self.number))
 
-    def report(self, message: str, error: bool = False) -> None:
-        status = self.query_one("#status", Static)
-        status.update(clean(message))
-        status.set_class(error, "error")

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from deskapp.text import clean
-from screens.base import DeskScreen
+from screens.base import DeskScreen, StepScreen
 from screens.widgets import DeskHeader, FormField, Teleprompter
 
 
@@ -57,7 +57,7 @@ def go_to_next_step(app, number: str) -> None:
 class PickupScreen(DeskScreen):
     """The counter's home: scan the voucher, type its check code; the list of orders waiting."""
 
-    CSS_PATH = "pickup.tcss"
+    CSS_PATH = ["step.tcss", "pickup.tcss"]
     BINDINGS = [
         Binding("ctrl+n", "call_next", "Call next", priority=True),
         Binding("ctrl+l", "lost_voucher", "Lost voucher", priority=True),
@@ -341,33 +341,18 @@ class ManagerApprovalScreen(ModalScreen):
         self.dismiss(True)
 
 
-class CounterStep(DeskScreen):
-    """The frame of one pickup step for one order: the order at a glance, the step's form,
-    a status line, the standard phrases; Escape goes back to the counter."""
+class CounterStep(StepScreen):
+    """The frame of one pickup step for one order (see :class:`StepScreen`); the view of the
+    order is read before any ``on_mount`` runs (Textual runs a subclass's first)."""
 
-    CSS_PATH = "pickup.tcss"
+    CSS_PATH = ["step.tcss", "pickup.tcss"]
     BINDINGS = [Binding("escape", "back", "Back")]
-
-    def __init__(self, number: str) -> None:
-        super().__init__()
-        self.number = number
 
     def compose(self) -> ComposeResult:
         from deskapp.pickup import look_up
 
-        # read before any on_mount runs (Textual runs a subclass's on_mount before its base's)
         self.view = look_up(self.app.station, self.app.actor, self.number)
-        yield DeskHeader()
-        with Horizontal(classes="step-layout"):
-            with VerticalScroll(classes="step-form"):
-                yield Static("", id="step-summary", markup=False)
-                yield from self.form()
-                yield Static("", id="status", markup=False)
-            yield Teleprompter(id="prompter")
-        yield Footer()
-
-    def form(self) -> ComposeResult:
-        return iter(())
+        yield from super().compose()
 
     def on_mount(self) -> None:
         self.show_summary()
@@ -383,14 +368,6 @@ class CounterStep(DeskScreen):
             "counter.summary", number=view.order.number, state=tr.t(f"state.{view.order.state}"),
             customer=clean(view.customer_name), phone=view.phone_masked, device=clean(view.device),
             due=self.app.station.policy.money(max(view.due, 0))))
-
-    def report(self, message: str, error: bool = False) -> None:
-        status = self.query_one("#status", Static)
-        status.update(clean(message))
-        status.set_class(error, "error")
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def next_step(self) -> None:
         go_to_next_step(self.app, self.number)

@@ -17,7 +17,7 @@ from screens.widgets import DeskHeader, FormField, Teleprompter
 
 
 class ReworkScreen(DeskScreen):
-    CSS_PATH = "pickup.tcss"
+    CSS_PATH = ["step.tcss", "pickup.tcss"]
     BINDINGS = [
         Binding("ctrl+s", "create_rework", "Create rework", priority=True),
         Binding("escape", "back", "Back"),

@@ -69,7 +69,7 @@ async def test_in_warranty_repair_from_assignment_to_ready(desk):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_from_work_list(app, pilot, number)
         assert screen_name(app) == "DiagnosisScreen"
-        assert "diagnosing" in text(app, "#order-summary")
+        assert "diagnosing" in text(app, "#step-summary")
         await pilot.press("f2")  # the passcode, for the assigned engineer, on an explicit key
         await pilot.pause()
         await pilot.press(*"Loose sensor cable", "tab", *"cable worked loose")
@@ -180,7 +180,7 @@ async def test_a_part_delay_is_called_in_before_the_promise_with_a_new_promise(d
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert screen_name(app) == "RepairScreen"
-        assert "等待零件" in text(app, "#order-summary")
+        assert "等待零件" in text(app, "#step-summary")
     st = Station.open(desk)
     from deskapp.orders import order_details
 

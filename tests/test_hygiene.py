@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,6 @@ def test_every_screen_has_its_stylesheet_beside_it():
         if screen.name.startswith("_"):
             continue
         text = screen.read_text(encoding="utf-8")
-        if "CSS_PATH" in text:
-            css = text.split("CSS_PATH = ")[1].split("\n")[0].strip("\"'")
-            assert (screen.parent / css).is_file(), css
+        for value in re.findall(r"CSS_PATH = (.+)", text):  # a file name, or a list of them
+            for css in re.findall(r"[\w./-]+\.tcss", value):
+                assert (screen.parent / css).is_file(), f"{screen.name}: {css}"
