@@ -46,13 +46,15 @@ def _yes_no(tr, flag, reason: str) -> str:
     return tr.t("doc.yes") if flag else tr.t("doc.no_because", reason=reason)
 
 
-def _charge_note(tr, charge: dict) -> str:
-    """The inspection fee names its category; a quote's description is its answer method."""
+def charge_label(tr, charge: dict) -> str:
+    """How a charge reads to the customer: the inspection fee with its category; a quote
+    without its description (that is the answer method)."""
+    label = tr.t(f"charge.{charge['kind']}")
     if charge["kind"] == "inspection_fee" and tr.has(f"category.{charge['description']}"):
-        return f" ({tr.t('category.' + charge['description'])})"
+        return f"{label} ({tr.t('category.' + charge['description'])})"
     if charge["kind"] == "quote" or not charge["description"]:
-        return ""
-    return f" ({charge['description']})"
+        return label
+    return f"{label} ({charge['description']})"
 
 
 def repair_order_data(station, number: str) -> dict:
@@ -73,7 +75,7 @@ def repair_order_data(station, number: str) -> dict:
                                                                            if ends else "")
     parts = [(p["part"], str(p["quantity"]), _yes_no(tr, p["old_part_returned"], p["old_part_reason"]))
              for p in d["repair"]["parts"]]
-    charges = [(tr.t(f"charge.{c['kind']}") + _charge_note(tr, c), money(c["amount"])) for c in d["money"]["charges"]]
+    charges = [(charge_label(tr, c), money(c["amount"])) for c in d["money"]["charges"]]
     payments = [(tr.t(f"payment_method.{p['method']}") + (f" · {tr.t('doc.invoice')} {p['invoice_no']}"
                                                            if p["invoice_no"] else f" · {tr.t('doc.invoice_declined')}"),
                  money(p["amount"])) for p in d["money"]["payments"]]

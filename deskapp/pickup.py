@@ -312,19 +312,17 @@ FAREWELL_ITEMS = ("wiped", "card", "belongings")
 def farewell(station, actor, number: str, done: dict) -> RepairOrder:
     """The closing checklist (device wiped, business card handed, belongings reminder); then the
     order closes, leaves the counter and the device passcode is erased."""
-    row = station.store.query_one("SELECT card_left FROM repair_orders WHERE number = ?",
-                                  (normalise_order_number(number),))
-    needed = [i for i in FAREWELL_ITEMS if not (i == "card" and row is not None and row["card_left"] == 0)]
-    missing = [i for i in needed if not done.get(i)]
-    if missing:
-        raise ValidationError(f"farewell_{missing[0]}", "error.farewell_item_needed",
-                              item=TKey(f"pickup.farewell_{missing[0]}"))
     with station.store.write() as conn:
-        r = _locked_row(conn, number)
+        row = _locked_row(conn, number)
+        # no card was left at the sign-off (with its reason): nothing to hand over now
+        needed = [i for i in FAREWELL_ITEMS if not (i == "card" and row["card_left"] == 0)]
+        missing = [i for i in needed if not done.get(i)]
+        if missing:
+            raise ValidationError(f"farewell_{missing[0]}", "error.farewell_item_needed",
+                                  item=TKey(f"pickup.farewell_{missing[0]}"))
         conn.execute("UPDATE repair_orders SET farewell = ? WHERE id = ?",
-                     (json.dumps({i: bool(done.get(i)) for i in FAREWELL_ITEMS}), r["id"]))
-        order = advance(station, actor, number, "close")
-    return order
+                     (json.dumps({i: bool(done.get(i)) for i in FAREWELL_ITEMS}), row["id"]))
+        return advance(station, actor, number, "close")
 
 
 def at_the_counter(station, limit: int = 100):

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from deskapp.orders import PAYMENT_METHODS
+from deskapp.text import clean
 from screens.pickup import CounterStep, ManagerApprovalScreen
 from screens.widgets import FormField, Teleprompter
 
@@ -38,6 +39,7 @@ class FeesScreen(CounterStep):
         self.query_one("#method", Select).focus()
 
     def show_fees(self) -> None:
+        from deskapp.paperwork import charge_label
         from deskapp.pickup import fees
 
         tr, money = self.app.tr, self.app.station.policy.money
@@ -46,10 +48,7 @@ class FeesScreen(CounterStep):
         table = self.query_one("#fee-lines", DataTable)
         table.clear()
         for line in f["lines"]:
-            label = tr.t(f"charge.{line['kind']}")
-            if line["kind"] == "inspection_fee" and tr.has(f"category.{line['description']}"):
-                label += f" ({tr.t('category.' + line['description'])})"
-            table.add_row(label, money(line["amount"]))
+            table.add_row(clean(charge_label(tr, line)), money(line["amount"]))
         lines = [tr.t("fees.summary", total=money(f["charged"]), paid=money(f["paid"]), due=money(max(f["due"], 0)))]
         if f["waiver_reason"]:
             lines.append(tr.t("fees.waived", reason=f["waiver_reason"]))

@@ -355,14 +355,15 @@ class CounterStep(StepScreen):
         yield from super().compose()
 
     def on_mount(self) -> None:
-        self.show_summary()
+        self.show_summary(reload=False)  # compose has just read it
 
-    def show_summary(self) -> None:
+    def show_summary(self, reload: bool = True) -> None:
         from deskapp.pickup import look_up
 
         tr = self.app.tr
-        view = look_up(self.app.station, self.app.actor, self.number)
-        self.view = view
+        if reload:
+            self.view = look_up(self.app.station, self.app.actor, self.number)
+        view = self.view
         self.sub_title = self.number
         self.query_one("#step-summary", Static).update(tr.t(
             "counter.summary", number=view.order.number, state=tr.t(f"state.{view.order.state}"),
