@@ -286,6 +286,7 @@ def waive(station, actor, manager, number: str, reason: str) -> RepairOrder:
     from deskapp.orders import waive_fees
 
     _require_role(manager, "manager")
+    reason = validate.required_text("waive_reason", reason, max_len=300)  # named as on the counter's form
     return waive_fees(station, manager, number, reason)
 
 

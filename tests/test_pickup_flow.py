@@ -303,3 +303,49 @@ async def test_the_counter_calls_the_next_pickup_number_not_a_drop_off(desk):
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert "Nobody is waiting" in text(app, "#status")  # the drop-off number is reception's
+
+
+async def test_bad_input_at_the_counter_gets_a_message_under_its_field_and_keeps_the_text(desk):
+    n = ready_order(desk, serial="NB-X14-0042", line="laptop", quote=1000)
+    app = new_app(desk, "en", terminal="P1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(app, pilot, "Paul Pickup")
+        await scan_and_check(app, pilot, n, code="")  # Enter on an empty code
+        assert "Type the check code" in error_under(app, "check_code")
+        await pilot.press(*CODE, "enter")
+        await settle(app, pilot)
+        assert screen_name(app) == "SignOffScreen"
+        await pilot.press("ctrl+s")  # nothing marked yet
+        await pilot.pause()
+        assert "Mark “Powers on”" in text(app, "#status")
+        app.screen.query_one("#checklist").focus()
+        await pilot.press("a")
+        await tick(app, pilot, "fault_gone")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_under(app, "signed_by")  # the name as signed is required
+        await type_in(app, pilot, "signed_by", "黃淑芬")
+        await tick(app, pilot, "sticker")  # no sticker: the reason is required
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Say why no warranty sticker" in error_under(app, "sticker_reason")
+        assert app.screen.query_one("#signed_by").value == "黃淑芬"  # what was typed stays
+        await type_in(app, pilot, "sticker_reason", "customer declined the sticker")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert screen_name(app) == "FeesScreen"
+        await pilot.press("ctrl+g")
+        app.screen.query_one("#method").value = "card"
+        await type_in(app, pilot, "invoice_no", "<b>!")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "invoice number is 4-30" in error_under(app, "invoice_no")
+        assert app.screen.query_one("#invoice_no").value == "<b>!"
+        await pilot.press("ctrl+w")  # a waiver with no reason
+        await settle(app, pilot)
+        await pilot.press(*"1234")
+        app.screen.query_one("#waive_reason").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen_name(app) == "ManagerApprovalScreen" and error_under(app, "waive_reason") == "Required."
+    assert state_of(desk, n) == "ready"
