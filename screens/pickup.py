@@ -99,9 +99,15 @@ class PickupScreen(DeskScreen):
     def on_screen_resume(self) -> None:
         self.reload()
         if self.number:  # back from a step: show where the order stands now (without moving on)
+            from deskapp.errors import DeskError
             from deskapp.orders import get_order
 
-            if str(get_order(self.app.station, self.number).state) == "closed":  # seen off: next customer
+            try:
+                closed = str(get_order(self.app.station, self.number).state) == "closed"
+            except DeskError as exc:  # a busy store: said, not raised
+                self.report(exc.render(self.app.tr), error=True)
+                return
+            if closed:  # seen off: next customer
                 self.number = None
                 self.query_one("#voucher_number", Input).value = ""
                 self.query_one("#counter-summary", Static).add_class("-empty")
@@ -157,6 +163,15 @@ class PickupScreen(DeskScreen):
         self.show_order(number)
 
     def show_order(self, number: str, advance: bool = True) -> None:
+        """The order at the counter, and its next step; a refusal or a busy store is shown, not raised."""
+        from deskapp.errors import DeskError
+
+        try:
+            self._show_order(number, advance)
+        except DeskError as exc:
+            self.report(exc.render(self.app.tr), error=True)
+
+    def _show_order(self, number: str, advance: bool) -> None:
         from deskapp.pickup import look_up
 
         tr = self.app.tr
