@@ -10,6 +10,7 @@ not burn a number that another terminal then skips; a committed one is never reu
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 
 
@@ -44,6 +45,14 @@ def next_order_number(conn: sqlite3.Connection, prefix: str, day: dt.date) -> st
 
 def format_order_number(prefix: str, period: str, seq: int) -> str:
     return f"{prefix}{period}-{seq:05d}"
+
+
+ORDER_NUMBER = re.compile(r"^[A-Z]{1,3}\d{4}-\d{5}$")  # what format_order_number makes (prefix: 1-3 letters)
+
+
+def is_order_number(text: str) -> bool:
+    """Does ``text`` (already normalised) have the shape of one of our order numbers?"""
+    return bool(ORDER_NUMBER.match(text))
 
 
 def normalise_order_number(text: str) -> str:

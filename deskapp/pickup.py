@@ -26,8 +26,9 @@ from deskapp.devices import get_device
 from deskapp.errors import DomainError, NotFound, TKey, ValidationError
 from deskapp.hashing import matches
 from deskapp.lifecycle import State
-from deskapp.numbering import normalise_order_number
+from deskapp.numbering import is_order_number, normalise_order_number
 from deskapp.orders import PAYMENT_METHODS, RepairOrder, _locked_row, _require_role, advance, balance, get_order
+from deskapp.text import mask_phone
 from deskapp.timeutil import from_db, local_time, to_db
 
 RESULTS = ("pass", "fail", "na")
@@ -60,19 +61,11 @@ def _fresh_holder_check(station, raw: str) -> dict:
     return check
 
 
-ORDER_NUMBER = re.compile(r"^[A-Z]{0,4}\d{4}-\d{5}$")
-
-
-def _mask(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone)
-    return digits[:4] + "*" * max(0, len(digits) - 7) + digits[-3:] if len(digits) > 7 else "*" * len(digits)
-
-
 def look_up(station, actor, number: str) -> PickupView:
     """The order behind a scanned or typed voucher number. A number that is not one of this
     station's orders (another station's voucher, a mistyped code) is logged and refused."""
     typed = normalise_order_number(number)
-    if not ORDER_NUMBER.match(typed):  # perhaps the check code typed in the wrong field: never echoed or logged
+    if not is_order_number(typed):  # perhaps the check code typed in the wrong field: never echoed or logged
         with station.store.write() as conn:
             events.record(conn, station, actor, "pickup.unknown_voucher", data={"malformed": True})
         raise ValidationError("voucher_number", "error.not_an_order_number")
@@ -84,13 +77,13 @@ def look_up(station, actor, number: str) -> PickupView:
         raise
     customer = get_customer(station, order.customer_id)
     device = get_device(station, order.device_id)
-    row = station.store.query_one("SELECT pickup_failures, holder_check FROM repair_orders WHERE id = ?", (order.id,))
     with station.store.read() as conn:
+        row = conn.execute("SELECT pickup_failures, holder_check FROM repair_orders WHERE id = ?", (order.id,)).fetchone()
         charged, paid = balance(conn, order.id)
     return PickupView(
         order=order,
         customer_name=customer.name,
-        phone_masked=_mask(customer.phones[0]) if customer.phones else "",
+        phone_masked=mask_phone(customer.phones[0]) if customer.phones else "",
         device=" ".join(x for x in (device.brand, device.model) if x) or device.product_line,
         product_line=device.product_line,
         holder_check=_fresh_holder_check(station, row["holder_check"]),

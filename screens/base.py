@@ -32,6 +32,16 @@ class DeskScreen(Screen):
         for timer in self._timers_here():
             timer.resume()
 
+    def report(self, message: str, error: bool = False) -> None:
+        """Say something on the screen's status line (``#status``), cleaned; red if ``error``."""
+        from textual.widgets import Static
+
+        from deskapp.text import clean
+
+        status = self.query_one("#status", Static)
+        status.update(clean(message))
+        status.set_class(error, "error")
+
 
 class StepScreen(DeskScreen):
     """One step of the flow for one order (a bench step, a pickup-counter step): the order at
@@ -62,15 +72,6 @@ class StepScreen(DeskScreen):
 
     def form(self):
         return iter(())
-
-    def report(self, message: str, error: bool = False) -> None:
-        from textual.widgets import Static
-
-        from deskapp.text import clean
-
-        status = self.query_one("#status", Static)
-        status.update(clean(message))
-        status.set_class(error, "error")
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -217,22 +217,8 @@ class PickupScreen(DeskScreen):
         try:
             check_voucher(self.app.station, self.app.actor, self.number, event.value)
         except DeskError as exc:
-            field.set_error(exc.render(self.app.tr))
-            self.show_order_summary_only()
-            return
+            field.set_error(exc.render(self.app.tr))  # stays while the tries count updates below
         self.show_order(self.number)
-
-    def show_order_summary_only(self) -> None:
-        """After a wrong code: the tries count updates, the code field keeps the focus."""
-        error = self.query_one("#check_code-error", Label).render()
-        self.show_order(self.number)
-        field = self.query_one("#field-check_code", FormField)
-        field.set_error(str(error))
-
-    def report(self, message: str, error: bool = False) -> None:
-        status = self.query_one("#status", Static)
-        status.update(clean(message))
-        status.set_class(error, "error")
 
     # ---- the queue: customers who took a "pickup" number
 

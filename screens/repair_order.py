@@ -60,34 +60,36 @@ class RepairOrderScreen(CounterStep):
         self.print_documents()
 
     @work(thread=True, exclusive=True, group="repair-order")
-    def print_documents(self, pdf: bool = True, receipt: bool = True) -> None:
-        """A4 copies written and the receipt printed off the UI thread; a dead printer is
-        reported, and the release already committed stays."""
+    def print_documents(self, docs: tuple[str, ...] = ("repair-order", "checklist", "receipt")) -> None:
+        """The A4 repair order and checklist written, the receipt printed, off the UI thread.
+        Each failure (a dead printer, an unwritable folder) is reported on its own line, and
+        the release already committed stays."""
         from deskapp.errors import DeskError
         from deskapp.paperwork import default_pdf_path, pdf_font_embedded, print_repair_order_receipt, write_pdf
 
         tr, station, actor = self.app.tr, self.app.station, self.app.actor
+
+        def write(doc: str, key: str) -> str:
+            path = default_pdf_path(station, self.number, doc)
+            write_pdf(station, actor, self.number, doc, path)
+            return tr.t(key, path=str(path))
+
+        def receipt() -> str:
+            print_repair_order_receipt(station, actor, self.number)
+            return tr.t("rorder.receipt_printed")
+
+        jobs = {"repair-order": lambda: write("repair-order", "rorder.pdf_written"),
+                "checklist": lambda: write("checklist", "rorder.checklist_written"), "receipt": receipt}
         messages = []
-        if pdf:
-            try:  # the repair order and the signed checklist, as A4 PDFs
-                path = default_pdf_path(station, self.number, "repair-order")
-                write_pdf(station, actor, self.number, "repair-order", path)
-                write_pdf(station, actor, self.number, "checklist", default_pdf_path(station, self.number, "checklist"))
-                messages.append((tr.t("rorder.pdf_written", path=str(path)), False))
-                if not pdf_font_embedded(station):
-                    messages.append((tr.t("rorder.font_missing"), True))
+        for doc in docs:
+            try:
+                messages.append((jobs[doc](), False))
             except DeskError as exc:
                 messages.append((exc.render(tr), True))
             except Exception as exc:  # noqa: BLE001 - the release is saved; say what failed, keep the app up
                 messages.append((tr.t("rorder.pdf_failed", problem=f"{type(exc).__name__}: {exc}"[:200]), True))
-        if receipt:
-            try:
-                print_repair_order_receipt(station, actor, self.number)
-                messages.append((tr.t("rorder.receipt_printed"), False))
-            except DeskError as exc:
-                messages.append((exc.render(tr), True))
-            except Exception as exc:  # noqa: BLE001
-                messages.append((tr.t("rorder.pdf_failed", problem=f"{type(exc).__name__}: {exc}"[:200]), True))
+        if set(docs) - {"receipt"} and not pdf_font_embedded(station):
+            messages.append((tr.t("rorder.font_missing"), True))
         for text, error in messages:
             self.app.call_from_thread(self.app.notify, text, severity="error" if error else "information",
                                       timeout=8)
@@ -96,26 +98,13 @@ class RepairOrderScreen(CounterStep):
                                   any(e for _, e in messages))
 
     def action_print_pdf(self) -> None:
-        self.print_documents(pdf=True, receipt=False)
+        self.print_documents(("repair-order", "checklist"))
 
-    @work(thread=True, exclusive=True, group="repair-order")
     def action_print_checklist(self) -> None:
-        from deskapp.errors import DeskError
-        from deskapp.paperwork import default_pdf_path, write_pdf
-
-        tr = self.app.tr
-        try:
-            path = default_pdf_path(self.app.station, self.number, "checklist")
-            write_pdf(self.app.station, self.app.actor, self.number, "checklist", path)
-            message, error = tr.t("rorder.checklist_written", path=str(path)), False
-        except DeskError as exc:
-            message, error = exc.render(tr), True
-        except Exception as exc:  # noqa: BLE001
-            message, error = tr.t("rorder.pdf_failed", problem=f"{type(exc).__name__}: {exc}"[:200]), True
-        self.app.call_from_thread(self.report, message, error)
+        self.print_documents(("checklist",))
 
     def action_print_receipt(self) -> None:
-        self.print_documents(pdf=False, receipt=True)
+        self.print_documents(("receipt",))
 
     def action_next_step(self) -> None:
         from deskapp.orders import get_order

@@ -125,7 +125,7 @@ class ReworkScreen(DeskScreen):
             field.set_error(exc.render(tr))
             return
         except DeskError as exc:
-            self.query_one("#status", Static).update(clean(exc.render(tr)))
+            self.report(exc.render(tr), error=True)
             return
         self.app.notify(tr.t("rework.created", number=order.number, original=number), timeout=8)
         from screens.hand_off import HandOffScreen
