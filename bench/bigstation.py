@@ -33,14 +33,14 @@ def serial_of(i: int) -> str:
 
 
 def path_for(orders: int) -> Path:
-    from deskapp.schema import SCHEMA_VERSION
+    from deskapp.storage.schema import SCHEMA_VERSION
 
     return CACHE / f"station-{orders}-s{SCHEMA_VERSION}-v3.db"
 
 
 def build(orders: int = 1_000_000, *, quiet: bool = False) -> Path:
     """The generated station file for ``orders`` orders (built if missing)."""
-    from deskapp.store import Store
+    from deskapp.storage.store import Store
 
     path = path_for(orders)
     if path.exists():
@@ -133,7 +133,7 @@ def build(orders: int = 1_000_000, *, quiet: bool = False) -> Path:
 
 def add_bench_staff(path: Path) -> None:
     """Staff to sign in with (PIN 1234), through the real service."""
-    from deskapp.staff import add_staff
+    from deskapp.records.staff import add_staff
     from deskapp.station import Actor, Station
 
     station = Station.open(path, locale="en")
@@ -141,8 +141,9 @@ def add_bench_staff(path: Path) -> None:
     members = {name: add_staff(station, actor, name, role, "1234") for name, role in (
         ("Bench Reception", "reception"), ("Bench Engineer A", "engineer"), ("Bench Engineer B", "engineer"))}
     # The open orders (the last 2,000) are on Engineer A's bench, due over the coming days.
-    from deskapp.timeutil import to_db
     import datetime as dt
+
+    from deskapp.rules.dates import to_db
 
     now = dt.datetime.now(dt.timezone.utc)
     with station.store.write() as conn:

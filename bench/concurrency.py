@@ -20,7 +20,7 @@ from bench.common import ROOT, header
 
 
 def worker(db: str, count: int, start_at: float) -> None:
-    from deskapp.queue import take_number
+    from deskapp.reception.queue import take_number
     from deskapp.station import Actor, Station
 
     station = Station.open(db, locale="en")

@@ -47,9 +47,9 @@ def full_scans(plans) -> list[str]:
 
 def run(orders: int = 1_000_000, samples: int = 1000) -> dict:
     from bench.bigstation import build, phone_of, serial_of
-    from deskapp.customers import find_by_phone
-    from deskapp.devices import find_by_serial
-    from deskapp.orders import get_order
+    from deskapp.orders.model import get_order
+    from deskapp.records.customers import find_by_phone
+    from deskapp.records.devices import find_by_serial
     from deskapp.station import Station
 
     path = build(orders)

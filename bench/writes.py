@@ -20,10 +20,10 @@ from bench.common import header, row, summary, timed
 
 
 def run(rounds: int = 300) -> dict:
-    from deskapp.customers import CustomerInput, create_customer
-    from deskapp.orders import IntakeInput, create_order
-    from deskapp.queue import take_number
-    from deskapp.sales import import_sales_csv
+    from deskapp.orders.creation import IntakeInput, create_order
+    from deskapp.reception.queue import take_number
+    from deskapp.records.customers import CustomerInput, create_customer
+    from deskapp.records.purchases import import_sales_csv
     from deskapp.station import Actor, Station
 
     header(f"write path: {rounds} rounds each, interleaved, on one station file (synchronous=FULL)")

@@ -1,3 +1,3 @@
-from deskapp.cli import main
+from deskapp.cli.main import main
 
 raise SystemExit(main())

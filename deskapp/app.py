@@ -12,11 +12,11 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from deskapp.i18n import locale_from_environment, normalise_locale, translator
+from deskapp.settings.i18n import locale_from_environment, normalise_locale, translator
 
 
 def _desk_commands():
-    from screens.commands import DeskCommands
+    from deskapp.screens.commands import DeskCommands
 
     return DeskCommands
 
@@ -52,7 +52,7 @@ class DeskApp(App):
 
     def get_default_screen(self):
         """The sign-in screen is the app's first screen (no empty screen composed first)."""
-        from screens.sign_in import SignInScreen
+        from deskapp.screens.sign_in import SignInScreen
 
         return SignInScreen()
 
@@ -62,9 +62,9 @@ class DeskApp(App):
     def open_station_now(self):
         """The station, opened on the spot if that is cheap (an up-to-date file: a connection
         and one pragma), so the first paint already shows it; else None."""
-        from deskapp.errors import DeskError
+        from deskapp.rules.dates import system_clock
+        from deskapp.rules.errors import DeskError
         from deskapp.station import Station
-        from deskapp.timeutil import system_clock
 
         if self.station is None:
             try:
@@ -80,8 +80,8 @@ class DeskApp(App):
         """Open the station file, migrating it if needed (in a worker thread)."""
         if self.station is not None:
             return self.station
+        from deskapp.rules.dates import system_clock
         from deskapp.station import Station
-        from deskapp.timeutil import system_clock
 
         station = Station.open(self.db_path, locale=self.locale_override, clock=self.clock or system_clock)
         self._adopt(station, in_thread=True)
@@ -105,7 +105,7 @@ class DeskApp(App):
 
     def signed_in(self, staff) -> None:
         """Called by the sign-in screen: remember who works here, go to their screen."""
-        from deskapp import drafts
+        from deskapp.reception import drafts
 
         self.staff = staff
         self.actor = staff.actor(self.terminal)
@@ -113,24 +113,24 @@ class DeskApp(App):
         self.push_screen(self.home_screen())  # sign-in stays at the bottom of the stack
         waiting = drafts.open_drafts(self.station, self.terminal)
         if waiting and staff.role in ("reception", "manager"):
-            from screens.pre_inspection import ResumeDraftScreen
+            from deskapp.screens.reception.pre_inspection import ResumeDraftScreen
 
             self.push_screen(ResumeDraftScreen(waiting[0]))
 
     def home_screen(self):
         if self.staff is not None and self.staff.role in ("reception", "manager"):
-            from screens.greeting import GreetingScreen
+            from deskapp.screens.reception.greeting import GreetingScreen
 
             return GreetingScreen()
         if self.staff is not None and self.staff.role == "engineer":
-            from screens.bench import WorkListScreen
+            from deskapp.screens.bench.work_list import WorkListScreen
 
             return WorkListScreen()
         if self.staff is not None and self.staff.role == "pickup":
-            from screens.pickup import PickupScreen
+            from deskapp.screens.counter.voucher_check import PickupScreen
 
             return PickupScreen()
-        from screens.home import HomeScreen
+        from deskapp.screens.home import HomeScreen
 
         return HomeScreen()
 
@@ -143,7 +143,7 @@ class DeskApp(App):
     def action_find_order(self) -> None:
         if self.actor is None:
             return
-        from screens.bench import FindOrderScreen
+        from deskapp.screens.bench.work_list import FindOrderScreen
 
         self.push_screen(FindOrderScreen())
 
@@ -151,7 +151,7 @@ class DeskApp(App):
         """Anyone signed in can serve a customer at the pickup counter (F9)."""
         if self.actor is None:
             return
-        from screens.pickup import PickupScreen
+        from deskapp.screens.counter.voucher_check import PickupScreen
 
         if isinstance(self.screen, PickupScreen):
             return

@@ -12,16 +12,31 @@ import os
 import tempfile
 from pathlib import Path
 
-from deskapp import calls, diagnosis, orders, queue, quotes, staff
-from deskapp.customers import CustomerInput, add_contract, create_customer, create_dealer
-from deskapp.data_files import data_path, read_toml
-from deskapp.errors import DeskError
-from deskapp.orders import IntakeInput, Refused
-from deskapp.quotes import QuoteLine
-from deskapp.timeutil import from_db
-from deskapp.sales import import_sales_csv
+from deskapp.bench import calls, diagnosis, quotes
+from deskapp.bench.quotes import QuoteLine
+from deskapp.bench.repair import record_repair, set_repair_warranty
+from deskapp.counter.farewell import farewell
+from deskapp.counter.fees import agree_fees, pay
+from deskapp.counter.sign_off import SignOff, sign_off
+from deskapp.counter.voucher_check import check_voucher, look_up
+from deskapp.orders.creation import IntakeInput, Refused, create_order
+from deskapp.orders.model import get_order
+from deskapp.orders.moves import advance, assign_engineer
+from deskapp.orders.rework import create_rework
+from deskapp.reception import queue
+from deskapp.records import staff
+from deskapp.records.customers import (
+    CustomerInput,
+    add_contract,
+    create_customer,
+    create_dealer,
+)
+from deskapp.records.purchases import import_sales_csv
+from deskapp.rules.dates import from_db
+from deskapp.rules.errors import DeskError
+from deskapp.settings.files import data_path, read_toml
 from deskapp.station import Actor, Station, terminal_name
-from deskapp.store import Store
+from deskapp.storage.store import Store
 
 
 class DemoRefused(DeskError):
@@ -116,7 +131,7 @@ def populate(station: Station) -> dict:
             intake={"accessories": ["adapter"] if product["product_line"] == "laptop" else [],
                     "appearance": "", "backup_reminder_given": True},
         )
-        order = orders.create_order(station, reception, data)
+        order = create_order(station, reception, data)
         count += 1
         number = order.number
         for step in o["steps"]:  # the steps after "rework" are the rework order's own
@@ -126,7 +141,7 @@ def populate(station: Station) -> dict:
     # Refusals are recorded too: a grey import and a dealer without the end customer.
     for serial in ("NB-X14-0099-US",):
         try:
-            orders.create_order(station, reception, IntakeInput(
+            create_order(station, reception, IntakeInput(
                 customer_id=customers[5].id, product_line="laptop", serial=serial, fault_reported="-"))
         except Refused:
             pass
@@ -141,13 +156,13 @@ def _step(station, number, step, members, terminal, pickup, manager, fault) -> t
     """Run one demo step; returns how many new orders it created (rework) and the order the
     next steps apply to."""
     name, _, arg = step.partition(":")
-    order = orders.get_order(station, number)
+    order = get_order(station, number)
     engineer = members.get(arg) if name == "assign" else None
     bench = (station.store.query_one("SELECT name FROM staff WHERE id = ?", (order.assigned_engineer_id,))
              if order.assigned_engineer_id else None)
     bench_actor = members[bench["name"]].actor(terminal) if bench else manager
     if name == "assign":
-        orders.assign_engineer(station, manager, number, engineer.id)
+        assign_engineer(station, manager, number, engineer.id)
     elif name == "send_quote":
         total = int(arg)
         part = total * 7 // 10
@@ -159,7 +174,7 @@ def _step(station, number, step, members, terminal, pickup, manager, fault) -> t
     elif name == "diagnose":
         diagnosis.record_diagnosis(station, bench_actor, number, fault, fault)
     elif name == "delay_call":
-        order = orders.get_order(station, number)
+        order = get_order(station, number)
         new_due = from_db(order.promised_at) + dt.timedelta(days=3)
         calls.record_delay_call(station, bench_actor, number, kind="part", part=arg, outcome="reached",
                                 new_due=new_due)
@@ -167,45 +182,42 @@ def _step(station, number, step, members, terminal, pickup, manager, fault) -> t
         calls.record_notify_attempt(station, bench_actor, number, "no_answer")
         calls.record_notify_attempt(station, bench_actor, number, "reached")
     elif name == "wait_for_part":
-        orders.advance(station, bench_actor, number, name, part=arg)
+        advance(station, bench_actor, number, name, part=arg)
     elif name == "record_repair":
-        orders.record_repair(station, bench_actor, number, f"{fault}: OK")
+        record_repair(station, bench_actor, number, f"{fault}: OK")
     elif name == "repair_warranty":
-        orders.set_repair_warranty(station, bench_actor, number, int(arg))
+        set_repair_warranty(station, bench_actor, number, int(arg))
     elif name == "no_warranty":
-        orders.set_repair_warranty(station, bench_actor, number, 0, consent_recorded=True)
+        set_repair_warranty(station, bench_actor, number, 0, consent_recorded=True)
     elif name == "declare_unrepairable":
-        orders.advance(station, bench_actor, number, name, reason=arg or "-")
+        advance(station, bench_actor, number, name, reason=arg or "-")
     elif name == "verify":  # the voucher's code checked, every checklist item passed, signed
-        from deskapp import pickup as counter
-        from deskapp.printouts import new_check_code
+        from deskapp.documents.thermal import new_check_code
 
         customer = station.store.query_one("SELECT name FROM customers WHERE id = ?", (order.customer_id,))
-        counter.check_voucher(station, pickup, number, new_check_code(station, by_reception(members, terminal), number))
-        view = counter.look_up(station, pickup, number)
+        check_voucher(station, pickup, number, new_check_code(station, by_reception(members, terminal), number))
+        view = look_up(station, pickup, number)
         no_warranty = view.order.repair_warranty_months == 0  # no repair warranty: no sticker either
-        counter.sign_off(station, pickup, number, counter.SignOff(
+        sign_off(station, pickup, number, SignOff(
             results={item: "pass" for item in view.checklist}, fault_gone=True, signed_by=customer["name"],
             sticker_applied=not no_warranty,
             sticker_reason=station.tr.t("pickup.no_sticker_no_warranty") if no_warranty else ""))
     elif name == "pay":
-        from deskapp import pickup as counter
 
-        if counter.agree_fees(station, pickup, number) > 0:
-            counter.pay(station, pickup, number, "card", invoice_no="ZZ-00000001")
+        if agree_fees(station, pickup, number) > 0:
+            pay(station, pickup, number, "card", invoice_no="ZZ-00000001")
     elif name == "release":
-        orders.advance(station, pickup, number, name)
+        advance(station, pickup, number, name)
     elif name == "close":
-        from deskapp import pickup as counter
 
-        counter.farewell(station, pickup, number, {"wiped": True, "card": True, "belongings": True})
+        farewell(station, pickup, number, {"wiped": True, "card": True, "belongings": True})
     elif name == "cancel":
-        orders.advance(station, manager, number, "cancel", reason="customer withdrew the request")
+        advance(station, manager, number, "cancel", reason="customer withdrew the request")
     elif name == "rework":
-        rework, _ = orders.create_rework(station, by_reception(members, terminal), number, fault, same_fault=True)
+        rework, _ = create_rework(station, by_reception(members, terminal), number, fault, same_fault=True)
         return 1, rework.number
     else:
-        orders.advance(station, bench_actor, number, name)
+        advance(station, bench_actor, number, name)
     return 0, number
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from deskapp.config import StationConfig, load_station_config
-from deskapp.i18n import Translator, translator
-from deskapp.store import Store
-from deskapp.timeutil import Clock, station_zone, system_clock
+from deskapp.rules.dates import Clock, station_zone, system_clock
+from deskapp.settings.i18n import Translator, translator
+from deskapp.settings.station_config import StationConfig, load_station_config
+from deskapp.storage.store import Store
 
 
 def terminal_name() -> str:
@@ -72,7 +72,7 @@ class Station:
     def open_if_current(cls, path: str | Path, *, locale: str | None = None, clock: Clock = system_clock):
         """The station, if its file exists and needs no migration (cheap enough for the first
         paint); otherwise None, and the caller opens it properly (in a worker)."""
-        from deskapp.schema import SCHEMA_VERSION
+        from deskapp.storage.schema import SCHEMA_VERSION
 
         path = Path(path)
         if not path.is_file():
@@ -94,7 +94,7 @@ class Station:
     @cached_property
     def policy(self):
         """The station's policy, read on first use (signing in does not need it)."""
-        from deskapp.policy import load_policy
+        from deskapp.settings.policy_file import load_policy
 
         return load_policy(self.directory)
 

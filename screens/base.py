@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.screen import Screen
+
+# The frame every step screen shares; absolute, because Textual resolves a relative
+# CSS_PATH beside the file of the concrete screen class, wherever it lives.
+STEP_CSS = Path(__file__).with_name("step.tcss")
 
 
 class DeskScreen(Screen):
@@ -36,7 +42,7 @@ class DeskScreen(Screen):
         """Say something on the screen's status line (``#status``), cleaned; red if ``error``."""
         from textual.widgets import Static
 
-        from deskapp.text import clean
+        from deskapp.rules.text import clean
 
         status = self.query_one("#status", Static)
         status.update(clean(message))
@@ -48,7 +54,7 @@ class StepScreen(DeskScreen):
     a glance, the step's own fields from :meth:`form`, a status line, and the standard
     phrases beside them; Escape goes back. Styles: ``step.tcss``."""
 
-    CSS_PATH = "step.tcss"
+    CSS_PATH = STEP_CSS
     SUMMARY_MARKUP = False  # the summary shows stored text; a subclass that adds markup escapes it
 
     def __init__(self, number: str) -> None:
@@ -56,10 +62,9 @@ class StepScreen(DeskScreen):
         self.number = number
 
     def compose(self):
+        from deskapp.screens.widgets import DeskHeader, Teleprompter
         from textual.containers import Horizontal, VerticalScroll
         from textual.widgets import Footer, Static
-
-        from screens.widgets import DeskHeader, Teleprompter
 
         yield DeskHeader()
         with Horizontal(classes="step-layout"):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from deskapp.screens.base import DeskScreen
+from deskapp.screens.widgets import DeskHeader
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.widgets import Footer, Label, Static
-from screens.widgets import DeskHeader
 
-from deskapp.text import clean
-from screens.base import DeskScreen
+from deskapp.rules.text import clean
 
 
 class Tile(Static):
@@ -45,10 +45,10 @@ class HomeScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="home")
     def load(self) -> None:
-        from deskapp.errors import DeskError
-        from deskapp.lifecycle import OPEN_STATES
-        from deskapp.orders import count_by_state
-        from deskapp.queue import waiting_counts
+        from deskapp.orders.reads import count_by_state
+        from deskapp.reception.queue import waiting_counts
+        from deskapp.rules.errors import DeskError
+        from deskapp.rules.lifecycle import OPEN_STATES
 
         try:
             station = self.app.station or self.app.open_station()

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from deskapp.screens.base import DeskScreen
+from deskapp.screens.widgets import DeskHeader, FormField
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from deskapp.text import clean
-from screens.base import DeskScreen
-from screens.widgets import DeskHeader, FormField
+from deskapp.rules.text import clean
 
 
 class SignInScreen(DeskScreen):
@@ -30,7 +29,7 @@ class SignInScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from deskapp.staff import list_staff
+        from deskapp.records.staff import list_staff
 
         station = self.app.open_station_now()
         if station is not None:  # the usual case: the staff list is in the first paint
@@ -46,8 +45,8 @@ class SignInScreen(DeskScreen):
 
     @work(thread=True, exclusive=True)
     def load_staff(self) -> None:
-        from deskapp.errors import DeskError
-        from deskapp.staff import list_staff
+        from deskapp.records.staff import list_staff
+        from deskapp.rules.errors import DeskError
 
         try:
             station = self.app.open_station()
@@ -78,8 +77,8 @@ class SignInScreen(DeskScreen):
 
     @on(Input.Submitted, "#pin")
     def submit(self, event: Input.Submitted) -> None:
-        from deskapp.errors import DeskError
-        from deskapp.staff import sign_in
+        from deskapp.records.staff import sign_in
+        from deskapp.rules.errors import DeskError
 
         tr = self.app.tr
         staff_list = self.query_one("#staff", OptionList)

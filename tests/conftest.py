@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.customers import CustomerInput, create_customer
-from deskapp.staff import add_staff
+from deskapp.records.customers import CustomerInput, create_customer
+from deskapp.records.staff import add_staff
 from deskapp.station import Actor, Station
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +104,7 @@ def printer():
 
 def make_front_desk(directory: Path, printer_url: str = "", locale: str = "en") -> Path:
     """A small real station for the screens: staff (PIN 1234), sales on record, a customer."""
-    from deskapp.sales import import_sales_csv
+    from deskapp.records.purchases import import_sales_csv
 
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "station.toml").write_text(

@@ -5,11 +5,22 @@ from __future__ import annotations
 import io
 
 import pytest
+from deskapp.printing.pdf import render as a4
+from deskapp.printing.pdf.render import (
+    Boxes,
+    Checks,
+    Fields,
+    Heading,
+    Paragraph,
+    Sheet,
+    Signatures,
+    Spacer,
+    Table,
+    find_cjk_font,
+    render_pdf,
+    render_pdf_with_info,
+)
 from pypdf import PdfReader
-
-from printing import a4
-from printing.a4 import (Boxes, Checks, Fields, Heading, Paragraph, Sheet, Signatures, Spacer, Table,
-                         find_cjk_font, render_pdf, render_pdf_with_info)
 
 STATION = ("好修電腦維修站", "台北市中正區重慶南路一段 122 號", "02-2311-5566", "週一至週六 10:00–19:00",
            "service@haoxiu.example.tw")

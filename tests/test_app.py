@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
 from desk_pilot import screen_name, settle, sign_in
+
 from deskapp.app import DeskApp
 from deskapp.demo import build_demo
-from deskapp.queue import take_number
+from deskapp.reception.queue import take_number
 from deskapp.station import Actor, Station
 
 
@@ -119,8 +119,9 @@ async def test_reception_is_prompted_to_reassure_a_customer_waiting_past_30_minu
     import datetime as dt
 
     from conftest import TAIPEI, MovableClock, make_front_desk
-    from deskapp.customers import find_by_phone
-    from deskapp.intake import complete
+
+    from deskapp.reception.pre_inspection import complete
+    from deskapp.records.customers import find_by_phone
 
     db = make_front_desk(tmp_path / "station")
     clock = MovableClock(dt.datetime.now(TAIPEI).replace(hour=10, minute=0))

@@ -6,17 +6,23 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import TAIPEI
-from deskapp import calls, diagnosis, orders, promises, quotes, worklist
-from deskapp.errors import DomainError, ValidationError
-from deskapp.orders import IntakeInput, PartUsed
-from deskapp.quotes import QuoteLine
+
+from deskapp.bench import calls, diagnosis, promises, quotes
+from deskapp.bench import work_list as worklist
+from deskapp.bench.quotes import QuoteLine
+from deskapp.bench.repair import PartUsed, record_repair
+from deskapp.documents.order_record import order_details
+from deskapp.orders.creation import IntakeInput, create_order
+from deskapp.orders.model import get_order
+from deskapp.orders.moves import advance, assign_engineer
+from deskapp.orders.reads import waiting_past
+from deskapp.rules.errors import DomainError, ValidationError
 
 
 @pytest.fixture
 def bench(station, team, customer, tmp_path):
-    from deskapp.sales import import_sales_csv
+    from deskapp.records.purchases import import_sales_csv
 
     csv = tmp_path / "sales.csv"
     csv.write_text(
@@ -27,9 +33,9 @@ def bench(station, team, customer, tmp_path):
     import_sales_csv(station, team["manager"], csv)
 
     def intake(serial="CAM-NEW-1", line="camera"):
-        order = orders.create_order(station, team["reception"], IntakeInput(
+        order = create_order(station, team["reception"], IntakeInput(
             customer_id=customer.id, product_line=line, serial=serial, fault_reported="no picture"))
-        orders.assign_engineer(station, team["reception"], order.number, team["ids"]["engineer"])
+        assign_engineer(station, team["reception"], order.number, team["ids"]["engineer"])
         return order.number
 
     return intake
@@ -38,16 +44,16 @@ def bench(station, team, customer, tmp_path):
 def test_in_warranty_repair_from_diagnosis_to_the_notify_list(station, team, bench):
     n = bench()
     eng = team["engineer"]
-    orders.advance(station, eng, n, "start_diagnosis")
+    advance(station, eng, n, "start_diagnosis")
     decision = diagnosis.record_diagnosis(station, eng, n, "Sensor cable loose", "cable came loose")
     assert not decision.chargeable
-    orders.advance(station, eng, n, "start_repair")
+    advance(station, eng, n, "start_repair")
     with pytest.raises(ValidationError) as err:
-        orders.record_repair(station, eng, n, "Reseated cable", [PartUsed("sensor cable", 1, False, "")], 25)
+        record_repair(station, eng, n, "Reseated cable", [PartUsed("sensor cable", 1, False, "")], 25)
     assert err.value.field == "part1_reason"  # an old part kept from the customer needs a reason
-    orders.record_repair(station, eng, n, "Replaced the sensor cable",
+    record_repair(station, eng, n, "Replaced the sensor cable",
                          [PartUsed("sensor cable", 1, False, "customer did not want it")], 25)
-    orders.advance(station, eng, n, "mark_ready")
+    advance(station, eng, n, "mark_ready")
     assert [o.number for o in calls.to_notify(station)] == [n]
     assert calls.record_notify_attempt(station, eng, n, "no_answer") is False
     assert [o.number for o in calls.to_notify(station)] == [n]  # not reached yet: still listed
@@ -55,7 +61,7 @@ def test_in_warranty_repair_from_diagnosis_to_the_notify_list(station, team, ben
     assert "王小明" in script["phrase"] and "engineer-person" in script["phrase"]
     assert calls.record_notify_attempt(station, eng, n, "reached") is True
     assert calls.to_notify(station) == []
-    d = orders.order_details(station, n)
+    d = order_details(station, n)
     assert d["repair"]["parts"] == [{"part": "sensor cable", "quantity": 1, "old_part_returned": False,
                                      "old_part_reason": "customer did not want it"}]
     assert d["repair"]["minutes"] == 25 and d["diagnoses"][0]["findings"] == "Sensor cable loose"
@@ -65,60 +71,60 @@ def test_in_warranty_repair_from_diagnosis_to_the_notify_list(station, team, ben
 def test_a_cause_found_at_diagnosis_makes_an_in_warranty_repair_chargeable(station, team, bench):
     n = bench()
     eng = team["engineer"]
-    orders.advance(station, eng, n, "start_diagnosis")
+    advance(station, eng, n, "start_diagnosis")
     decision = diagnosis.record_diagnosis(station, eng, n, "Corrosion on the board", "coffee spilled",
                                           causes=["liquid_damage"])
     assert decision.chargeable and "cause_liquid_damage" in [r.code for r in decision.reasons]
     with pytest.raises(DomainError, match="approve the quote"):
-        orders.advance(station, eng, n, "start_repair")
+        advance(station, eng, n, "start_repair")
     total = quotes.send_quote(station, eng, n, [QuoteLine("part", "Main board", 1, 3200),
                                                 QuoteLine("labour", "Board swap", 1, 800)])
     assert total == 4000
-    q = orders.order_details(station, n)["quote"]
+    q = order_details(station, n)["quote"]
     assert q["total"] == 4000 and q["inspection_fee"] == 0 and q["valid_until"] == "2026-12-08"
     quotes.answer_quote(station, eng, n, approved=True, method="signed")
-    assert orders.advance(station, eng, n, "start_repair").state == "in_repair"
+    assert advance(station, eng, n, "start_repair").state == "in_repair"
 
 
 def test_out_of_warranty_quote_shows_the_inspection_fee_already_due(station, team, bench):
     n = bench("NB-OLD-1", "laptop")
     eng = team["engineer"]
-    orders.advance(station, eng, n, "start_diagnosis")
+    advance(station, eng, n, "start_diagnosis")
     with pytest.raises(ValidationError):
         quotes.send_quote(station, eng, n, [])
     with pytest.raises(ValidationError):
         quotes.send_quote(station, eng, n, [QuoteLine("part", "DC jack", 0, 500)])
     quotes.send_quote(station, eng, n, [QuoteLine("part", "DC jack", 1, 900), QuoteLine("labour", "Solder", 1, 600)])
-    q = orders.order_details(station, n)["quote"]
+    q = order_details(station, n)["quote"]
     assert (q["total"], q["inspection_fee"], q["grand_total"]) == (1500, 800, 2300)
 
 
 def test_a_declined_quote_returns_the_device_unrepaired(station, team, bench):
     n = bench("NB-OLD-1", "laptop")
     eng = team["engineer"]
-    orders.advance(station, eng, n, "start_diagnosis")
+    advance(station, eng, n, "start_diagnosis")
     quotes.send_quote(station, eng, n, [QuoteLine("part", "Screen", 1, 5200)])
     with pytest.raises(ValidationError):
         quotes.answer_quote(station, eng, n, approved=False, method="phone")  # collect or ship?
     order = quotes.answer_quote(station, eng, n, approved=False, method="phone", return_method="ship")
     assert order.state == "return_unrepaired" and order.outcome == "unrepaired"
-    assert orders.advance(station, eng, n, "mark_ready").state == "ready"
-    assert orders.order_details(station, n)["quote"]["return_method"] == "ship"
+    assert advance(station, eng, n, "mark_ready").state == "ready"
+    assert order_details(station, n)["quote"]["return_method"] == "ship"
 
 
 def test_a_part_delay_is_called_in_before_the_promise_and_the_promise_moves(station, team, bench, clock):
     n = bench()
     eng = team["engineer"]
-    orders.advance(station, eng, n, "start_diagnosis")
-    orders.advance(station, eng, n, "start_repair")
-    old = orders.get_order(station, n).promised_at
+    advance(station, eng, n, "start_diagnosis")
+    advance(station, eng, n, "start_repair")
+    old = get_order(station, n).promised_at
     script = calls.delay_script(station, n, "part", "image sensor")
     assert script["customer"] == "王小明" and script["phones"] == ["0912345678"] and "image sensor" in script["phrase"]
     new_due = dt.datetime(2026, 12, 4, 17, 30, tzinfo=TAIPEI)
     calls.record_delay_call(station, eng, n, kind="part", part="image sensor", outcome="message_left", new_due=new_due)
-    order = orders.get_order(station, n)
+    order = get_order(station, n)
     assert order.state == "waiting_parts"
-    d = orders.order_details(station, n)
+    d = order_details(station, n)
     (change,) = d["promise"]["history"]
     assert change["previous_due_at"] == old and change["due_at"] == "2026-12-04T09:30:00.000000Z"
     assert "image sensor" in change["reason"] and change["actor"] == "engineer-person"
@@ -135,7 +141,7 @@ def test_every_promise_change_has_a_reason_and_looks_ahead(station, team, bench)
         promises.change_promise(station, team["engineer"], n, "completion",
                                 dt.datetime(2026, 11, 1, tzinfo=TAIPEI), "typo")
     assert err.value.field == "new_due"
-    assert orders.order_details(station, n)["promise"]["history"] == []
+    assert order_details(station, n)["promise"]["history"] == []
 
 
 def test_the_work_list_puts_what_is_due_first_and_flags_risk(station, team, bench, clock):
@@ -146,16 +152,16 @@ def test_the_work_list_puts_what_is_due_first_and_flags_risk(station, team, benc
     assert items[0].status == "at_risk"  # inspection due in 20 minutes, inside the 60-minute margin
     clock.advance(minutes=25)
     assert worklist.my_work(station, eng_id)[0].status == "overdue"
-    orders.advance(station, team["engineer"], first, "start_diagnosis")
-    orders.advance(station, team["engineer"], first, "start_repair")
+    advance(station, team["engineer"], first, "start_diagnosis")
+    advance(station, team["engineer"], first, "start_repair")
     items = worklist.my_work(station, eng_id)
     assert [i.number for i in items] == [second, first] and items[1].status == "ok"
 
 
 def test_taking_from_the_pool_and_handing_to_a_colleague(station, team, customer, bench):
-    from deskapp.staff import add_staff
+    from deskapp.records.staff import add_staff
 
-    n = orders.create_order(station, team["reception"], IntakeInput(
+    n = create_order(station, team["reception"], IntakeInput(
         customer_id=customer.id, product_line="camera", serial="CAM-NEW-2", fault_reported="x")).number
     assert [i.number for i in worklist.unassigned_pool(station)] == [n]
     worklist.take(station, team["engineer"], n)
@@ -171,8 +177,8 @@ def test_taking_from_the_pool_and_handing_to_a_colleague(station, team, customer
 
 
 def test_a_loaner_only_with_a_contract_that_has_one(station, team, customer, bench):
-    from deskapp.customers import add_contract
-    from deskapp.loaners import issue_loaner, return_loaner
+    from deskapp.bench.loaners import issue_loaner, return_loaner
+    from deskapp.records.customers import add_contract
 
     n = bench()
     with pytest.raises(DomainError):
@@ -183,17 +189,17 @@ def test_a_loaner_only_with_a_contract_that_has_one(station, team, customer, ben
     with pytest.raises(DomainError):
         issue_loaner(station, team["engineer"], m, "another")
     return_loaner(station, team["engineer"], m)
-    (loan,) = orders.order_details(station, m)["repair"]["loaners"]
+    (loan,) = order_details(station, m)["repair"]["loaners"]
     assert loan["device"] == "VisionCam spare #2" and loan["returned_at"]
 
 
 def test_a_customer_waiting_past_30_minutes_is_flagged_for_reassurance(station, team, bench, clock):
     n = bench()
-    assert orders.waiting_past(station) == []
+    assert waiting_past(station) == []
     clock.advance(minutes=31)
-    ((summary, waited),) = orders.waiting_past(station)
+    ((summary, waited),) = waiting_past(station)
     assert summary.number == n and waited == 31
-    orders.advance(station, team["engineer"], n, "start_diagnosis")
-    assert len(orders.waiting_past(station)) == 1  # still being inspected
-    orders.advance(station, team["engineer"], n, "start_repair")
-    assert orders.waiting_past(station) == []
+    advance(station, team["engineer"], n, "start_diagnosis")
+    assert len(waiting_past(station)) == 1  # still being inspected
+    advance(station, team["engineer"], n, "start_repair")
+    assert waiting_past(station) == []

@@ -8,9 +8,12 @@ import json
 import sqlite3
 
 import pytest
-
 from conftest import TAIPEI, make_front_desk
 from desk_pilot import new_app, screen_name, settle, sign_in, type_in
+
+from deskapp.bench.repair import record_repair
+from deskapp.documents.order_record import order_details
+from deskapp.orders.moves import advance
 from deskapp.station import Actor, Station
 
 GOOD = {"fault_told": "no picture", "fault_restated": "no picture after boot", "customer_confirmed": True,
@@ -19,9 +22,9 @@ GOOD = {"fault_told": "no picture", "fault_restated": "no picture after boot", "
 
 def received_order(db, serial="CAM-A10001", line="camera", passcode="") -> str:
     """An order taken in at reception and handed to 陳志明 by the rule."""
-    from deskapp.assignment import hand_off
-    from deskapp.customers import find_by_phone
-    from deskapp.intake import complete
+    from deskapp.reception.hand_off import hand_off
+    from deskapp.reception.pre_inspection import complete
+    from deskapp.records.customers import find_by_phone
 
     st = Station.open(db, locale="en")
     st.config.assignment[line] = ["陳志明"]
@@ -90,12 +93,11 @@ async def test_in_warranty_repair_from_assignment_to_ready(desk):
         assert screen_name(app) == "WorkListScreen"
     assert state_of(desk, number) == "ready"
     st = Station.open(desk)
-    from deskapp.orders import order_details
 
     d = order_details(st, number)
     assert d["repair"]["parts"][0]["part"] == "sensor cable" and d["repair"]["minutes"] == 25
     assert [e["kind"] for e in d["events"]].count("order.passcode_viewed") == 1
-    assert [o.number for o in __import__("deskapp.calls", fromlist=["x"]).to_notify(st)] == [number]
+    assert [o.number for o in __import__("deskapp.bench.calls", fromlist=["x"]).to_notify(st)] == [number]
     st.close()
 
 
@@ -182,7 +184,6 @@ async def test_a_part_delay_is_called_in_before_the_promise_with_a_new_promise(d
         assert screen_name(app) == "RepairScreen"
         assert "等待零件" in text(app, "#step-summary")
     st = Station.open(desk)
-    from deskapp.orders import order_details
 
     d = order_details(st, number)
     (change,) = d["promise"]["history"]
@@ -195,14 +196,13 @@ async def test_a_part_delay_is_called_in_before_the_promise_with_a_new_promise(d
 async def test_the_notify_list_keeps_an_order_until_the_customer_is_reached(desk):
     number = received_order(desk)
     st = Station.open(desk)
-    from deskapp import orders
 
     eng = Actor(name="陳志明", terminal="B1", staff_id=st.store.query_one(
         "SELECT id FROM staff WHERE name = '陳志明'")["id"], role="engineer")
-    orders.advance(st, eng, number, "start_diagnosis")
-    orders.advance(st, eng, number, "start_repair")
-    orders.record_repair(st, eng, number, "cleaned")
-    orders.advance(st, eng, number, "mark_ready")
+    advance(st, eng, number, "start_diagnosis")
+    advance(st, eng, number, "start_repair")
+    record_repair(st, eng, number, "cleaned")
+    advance(st, eng, number, "mark_ready")
     st.close()
     app = new_app(desk, "en", terminal="B1")
     async with app.run_test(size=(120, 40)) as pilot:

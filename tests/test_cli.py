@@ -6,7 +6,6 @@ import json
 import sqlite3
 
 import pytest
-
 from conftest import run_python
 
 
@@ -47,7 +46,7 @@ def test_demo_refuses_to_touch_a_live_station(tmp_path):
 
 
 def test_demo_leaves_orders_in_every_state_and_can_be_refreshed(demo_db):
-    from deskapp.lifecycle import State
+    from deskapp.rules.lifecycle import State
 
     states = {r[0] for r in sqlite3.connect(demo_db).execute("SELECT DISTINCT state FROM repair_orders")}
     assert states == {str(s) for s in State}

@@ -40,7 +40,7 @@ async def test_killed_mid_pre_inspection_the_next_start_resumes_the_draft(tmp_pa
 
 
 async def test_a_draft_on_another_terminal_is_not_offered_here(tmp_path):
-    from deskapp import drafts
+    from deskapp.reception import drafts
     from deskapp.station import Actor, Station
 
     db = make_front_desk(tmp_path / "station")

@@ -8,12 +8,12 @@ import json
 import sqlite3
 
 import pytest
-
 from conftest import make_front_desk
 from desk_pilot import choose, new_app, screen_name, settle, sign_in, tick, type_in
-from deskapp.hashing import matches
-from deskapp.i18n import translator
 from escpos_decode import decode
+
+from deskapp.rules.hashing import matches
+from deskapp.settings.i18n import translator
 
 TEXT = {
     "zh_TW": {"fault": "開機後畫面時有時無", "restated": "開機後畫面會閃爍消失", "name": "李小龍",

@@ -7,9 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.config import load_station_config
-from deskapp.i18n import LOCALES, Translator, load_catalog, locale_from_environment, placeholders, translator
-from deskapp.lifecycle import ACTIONS, State
+from deskapp.rules.lifecycle import ACTIONS, State
+from deskapp.settings.i18n import (
+    LOCALES,
+    Translator,
+    load_catalog,
+    locale_from_environment,
+    placeholders,
+    translator,
+)
+from deskapp.settings.station_config import load_station_config
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = {loc: load_catalog(loc) for loc in LOCALES}
@@ -48,17 +55,17 @@ def test_traditional_and_simplified_are_not_mixed_up():
 
 
 def test_every_key_the_code_uses_is_in_the_catalogs():
-    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "deskapp").glob("*.py"))
-    code += "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "screens").glob("*.py"))
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "deskapp").rglob("*.py"))
+    code += "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "screens").rglob("*.py"))
     literal = set(re.findall(r'"((?:error|config|cli|app)\.[a-z_]+)"', code))
     literal |= set(re.findall(r'\.t\("([a-z_]+\.[a-z_.\-]+)"[,)]', code))  # tr.t("section.key")
     phrases = {f"phrase.{k}" for k in re.findall(r'Phrase\("([a-z_.]+)"', code)}
     phrases |= {f"phrase.{k}" for k in re.findall(r'\.phrase\("([a-z_.]+)"', code)}
-    from deskapp.intake import PHRASES
+    from deskapp.reception.pre_inspection import PHRASES
     phrases |= {f"phrase.{k}" for keys in PHRASES.values() for k in keys}
     reasons = {f"reason.{k}" for k in re.findall(r'Reason\("([a-z_]+)"', code)}
-    from deskapp.checklists import _load
-    from deskapp.intake import PROOFS, STEPS
+    from deskapp.reception.pre_inspection import PROOFS, STEPS
+    from deskapp.settings.checklists import _load
 
     checklists = _load()
     dynamic = ({f"pre.step_{s}" for s in STEPS} | {f"pre.proof_{p}" for p in PROOFS}

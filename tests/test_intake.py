@@ -4,12 +4,14 @@ input on every field of the screen (message beside the field, typed text kept)."
 from __future__ import annotations
 
 import pytest
-
 from conftest import make_front_desk
 from desk_pilot import choose, error_under, new_app, sign_in, tick, type_in, value_of
-from deskapp import intake
-from deskapp.errors import DomainError, ValidationError
-from deskapp.orders import Refused
+
+from deskapp.orders.creation import Refused
+from deskapp.orders.moves import advance
+from deskapp.orders.passcodes import has_passcode, reveal_passcode
+from deskapp.reception import pre_inspection as intake
+from deskapp.rules.errors import DomainError, ValidationError
 
 GOOD = {
     "fault_told": "no picture", "fault_restated": "no picture after boot", "customer_confirmed": True,
@@ -62,7 +64,7 @@ def test_a_dealer_must_bring_the_end_customer(desk):
 
 
 def test_assignment_by_product_line_then_fewest_open_orders_and_override_needs_a_reason(desk):
-    from deskapp.assignment import hand_off, suggest_engineer
+    from deskapp.reception.hand_off import hand_off, suggest_engineer
     from deskapp.station import Actor
 
     desk.config.assignment["camera"] = ["陳志明"]
@@ -82,8 +84,7 @@ def test_assignment_by_product_line_then_fewest_open_orders_and_override_needs_a
 
 
 def test_the_passcode_is_for_the_assigned_engineer_only_and_leaves_with_the_order(desk):
-    from deskapp import orders
-    from deskapp.assignment import hand_off
+    from deskapp.reception.hand_off import hand_off
     from deskapp.station import Actor
 
     reception = Actor(name="Amy Reception", terminal="R1")
@@ -93,20 +94,20 @@ def test_the_passcode_is_for_the_assigned_engineer_only_and_leaves_with_the_orde
     colleague_id = next(sid for name, sid, _ in suggestion.load if sid != suggestion.staff_id)
     colleague = Actor(name="other", terminal="B2", staff_id=colleague_id, role="engineer")
     with pytest.raises(DomainError):
-        orders.reveal_passcode(desk, colleague, order.number)
+        reveal_passcode(desk, colleague, order.number)
     with pytest.raises(DomainError):
-        orders.reveal_passcode(desk, reception, order.number)
-    assert orders.reveal_passcode(desk, engineer, order.number) == "4321"
+        reveal_passcode(desk, reception, order.number)
+    assert reveal_passcode(desk, engineer, order.number) == "4321"
     viewed = desk.store.query("SELECT actor FROM events WHERE kind = 'order.passcode_viewed'")
     assert [r["actor"] for r in viewed] == [suggestion.name]
     manager = Actor(name="Mia Manager", terminal="R1", staff_id=None, role="manager")
-    orders.advance(desk, manager, order.number, "cancel", reason="customer took it back")
-    assert not orders.has_passcode(desk, order.number)
+    advance(desk, manager, order.number, "cancel", reason="customer took it back")
+    assert not has_passcode(desk, order.number)
 
 
 def test_each_voucher_print_issues_a_new_check_code(desk, tmp_path):
-    from deskapp.hashing import matches
-    from deskapp.printouts import new_check_code
+    from deskapp.documents.thermal import new_check_code
+    from deskapp.rules.hashing import matches
     from deskapp.station import Actor
 
     reception = Actor(name="Amy Reception", terminal="R1")

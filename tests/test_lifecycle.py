@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from deskapp.errors import DomainError
-from deskapp.i18n import translator
-from deskapp.lifecycle import TRANSITIONS, OrderFacts, State, next_state
+from deskapp.rules.errors import DomainError
+from deskapp.rules.lifecycle import TRANSITIONS, OrderFacts, State, next_state
+from deskapp.settings.i18n import translator
 
 S = State
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import TAIPEI, spawn_workers
-from deskapp.numbering import normalise_order_number
-from deskapp.queue import call_next, set_status, take_number, waiting_counts
+
+from deskapp.reception.queue import call_next, set_status, take_number, waiting_counts
+from deskapp.rules.numbering import normalise_order_number
 
 
 def test_queue_numbers_from_four_terminals_at_once_never_collide(station, tmp_path):
@@ -22,7 +23,7 @@ def test_queue_numbers_from_four_terminals_at_once_never_collide(station, tmp_pa
 
 
 def test_order_numbers_from_three_terminals_at_once_are_unique(station, team, tmp_path):
-    from deskapp.sales import import_sales_csv
+    from deskapp.records.purchases import import_sales_csv
 
     csv = tmp_path / "s.csv"
     csv.write_text("serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone\n"
@@ -63,8 +64,8 @@ def test_calling_skipping_and_counting_the_queue(station, system):
 
 
 def test_order_numbers_restart_each_month_and_are_never_reused(station, team, customer, clock, tmp_path):
-    from deskapp.orders import IntakeInput, create_order
-    from deskapp.sales import import_sales_csv
+    from deskapp.orders.creation import IntakeInput, create_order
+    from deskapp.records.purchases import import_sales_csv
 
     csv = tmp_path / "s.csv"
     csv.write_text("serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone\n"

@@ -7,17 +7,30 @@ import json
 
 import pytest
 
-from deskapp import events, orders
-from deskapp.customers import CustomerInput, create_customer, create_dealer
-from deskapp.errors import DomainError, ValidationError
-from deskapp.orders import IntakeInput, Refused
-from deskapp.queue import take_number
+from deskapp.bench.repair import record_repair, set_repair_warranty
+from deskapp.counter.voucher_check import check_voucher
+from deskapp.documents.order_record import order_details
+from deskapp.orders.creation import (
+    IntakeInput,
+    Refused,
+    create_order,
+    dealer_end_customer_check,
+)
+from deskapp.orders.model import get_order, get_order_by_id
+from deskapp.orders.money import record_payment, waive_fees
+from deskapp.orders.moves import advance, assign_engineer, record_verification
+from deskapp.orders.reads import list_orders
+from deskapp.orders.rework import create_rework
+from deskapp.reception.queue import take_number
+from deskapp.records.customers import CustomerInput, create_customer, create_dealer
+from deskapp.rules.errors import DomainError, ValidationError
+from deskapp.storage import events
 
 
 @pytest.fixture
 def sales(station, team, tmp_path):
     """Purchase records the station can verify against (bought relative to 2026-11-24)."""
-    from deskapp.sales import import_sales_csv
+    from deskapp.records.purchases import import_sales_csv
 
     csv = tmp_path / "sales.csv"
     csv.write_text(
@@ -37,7 +50,7 @@ def intake(customer, serial="CAM-NEW-1", line="camera", **kw):
 
 def test_drop_off_in_warranty_creates_the_order_with_its_event(station, team, customer, sales):
     ticket = take_number(station, team["reception"], "drop-off")
-    order = orders.create_order(station, team["reception"], intake(customer, queue_code=ticket.code,
+    order = create_order(station, team["reception"], intake(customer, queue_code=ticket.code,
                                                                     intake={"accessories": ["adapter"]}))
     assert order.number == "R2611-00001" and order.state == "received"
     assert order.warranty_status == "in_warranty" and not order.chargeable
@@ -48,19 +61,19 @@ def test_drop_off_in_warranty_creates_the_order_with_its_event(station, team, cu
     assert created.data["queue"] == ticket.code
     row = station.store.query_one("SELECT status FROM queue_tickets WHERE code = ?", (ticket.code,))
     assert row["status"] == "served"
-    assert orders.order_details(station, order.number)["money"]["due"] == 0
+    assert order_details(station, order.number)["money"]["due"] == 0
 
 
 def test_out_of_warranty_intake_charges_the_inspection_fee(station, team, customer, sales):
-    order = orders.create_order(station, team["reception"], intake(customer, serial="VB-OLD-1", line="video_bar"))
+    order = create_order(station, team["reception"], intake(customer, serial="VB-OLD-1", line="video_bar"))
     assert order.warranty_status == "out_of_warranty" and order.chargeable
-    money = orders.order_details(station, order.number)["money"]
+    money = order_details(station, order.number)["money"]
     assert money["charges"][0]["kind"] == "inspection_fee" and money["due"] == 3000
 
 
 def test_no_purchase_record_is_refused_recorded_and_creates_no_order(station, team, customer, sales):
     with pytest.raises(Refused) as refused:
-        orders.create_order(station, team["reception"], intake(customer, serial="CAM-UNKNOWN-9"))
+        create_order(station, team["reception"], intake(customer, serial="CAM-UNKNOWN-9"))
     assert refused.value.decision.refusal == "no_record"
     assert station.store.query_one("SELECT COUNT(*) AS n FROM repair_orders")["n"] == 0
     (event,) = events.recent(station, kind_prefix="intake.")
@@ -68,14 +81,14 @@ def test_no_purchase_record_is_refused_recorded_and_creates_no_order(station, te
 
 
 def test_grey_import_is_refused_even_when_a_sale_is_on_record(station, team, customer, tmp_path):
-    from deskapp.sales import import_sales_csv
+    from deskapp.records.purchases import import_sales_csv
 
     csv = tmp_path / "grey.csv"
     csv.write_text("serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone\n"
                    "NB-1-US,ProBook,laptop,2026-10-01,X-1,Somewhere,,\n", encoding="utf-8")
     import_sales_csv(station, team["manager"], csv)
     with pytest.raises(Refused) as refused:
-        orders.create_order(station, team["reception"], intake(customer, serial="NB-1-US", line="laptop"))
+        create_order(station, team["reception"], intake(customer, serial="NB-1-US", line="laptop"))
     assert refused.value.decision.refusal == "grey_import"
     phrases = [p.render(station.tr) for p in refused.value.decision.phrases]
     assert "grey imports" in phrases[0]
@@ -84,49 +97,49 @@ def test_grey_import_is_refused_even_when_a_sale_is_on_record(station, team, cus
 def test_a_dealer_must_give_the_end_customer(station, team, sales):
     dealer = create_dealer(station, team["reception"], "大同經銷", "02-2999-0000")
     with pytest.raises(Refused) as refused:
-        orders.dealer_end_customer_check("", "")
+        dealer_end_customer_check("", "")
     assert "end customer" in refused.value.decision.phrases[0].render(station.tr)
     end_customer = create_customer(station, team["reception"], CustomerInput(name="林先生", phones=["0911222333"]))
-    order = orders.create_order(station, team["reception"], intake(end_customer, dealer_id=dealer.id))
+    order = create_order(station, team["reception"], intake(end_customer, dealer_id=dealer.id))
     assert order.dealer_id == dealer.id and order.customer_id == end_customer.id
 
 
 def _bench(station, team, number, *steps):
     eng = team["engineer"]
     for action, details in steps:
-        orders.advance(station, eng, number, action, **details)
+        advance(station, eng, number, action, **details)
 
 
 def test_out_of_warranty_repair_through_quote_payment_and_release(station, team, customer, sales):
-    order = orders.create_order(station, team["reception"], intake(customer, serial="NB-OLD-1", line="laptop"))
+    order = create_order(station, team["reception"], intake(customer, serial="NB-OLD-1", line="laptop"))
     n = order.number
     with pytest.raises(DomainError, match="no engineer"):
-        orders.advance(station, team["engineer"], n, "start_diagnosis")
-    orders.assign_engineer(station, team["reception"], n, team["ids"]["engineer"])
+        advance(station, team["engineer"], n, "start_diagnosis")
+    assign_engineer(station, team["reception"], n, team["ids"]["engineer"])
     _bench(station, team, n, ("start_diagnosis", {}))
     with pytest.raises(DomainError, match="approve the quote"):
-        orders.advance(station, team["engineer"], n, "start_repair")
+        advance(station, team["engineer"], n, "start_repair")
     _bench(station, team, n, ("send_quote", {"total": 4500}), ("approve_quote", {"method": "signed"}),
            ("start_repair", {}))
     with pytest.raises(DomainError, match="no repair record"):
-        orders.advance(station, team["engineer"], n, "mark_ready")
-    orders.record_repair(station, team["engineer"], n, "Replaced the DC jack")
-    orders.set_repair_warranty(station, team["engineer"], n, 3)
+        advance(station, team["engineer"], n, "mark_ready")
+    record_repair(station, team["engineer"], n, "Replaced the DC jack")
+    set_repair_warranty(station, team["engineer"], n, 3)
     _bench(station, team, n, ("mark_ready", {}))
     with pytest.raises(DomainError, match="voucher"):  # first: is this the holder of the voucher?
-        orders.advance(station, team["pickup"], n, "release")
+        advance(station, team["pickup"], n, "release")
     voucher_holder_checked(station, team, n)
     with pytest.raises(DomainError, match="verification"):
-        orders.advance(station, team["pickup"], n, "release")
-    orders.record_verification(station, team["pickup"], n, "王小明")
+        advance(station, team["pickup"], n, "release")
+    record_verification(station, team["pickup"], n, "王小明")
     with pytest.raises(DomainError, match="5,300"):  # NT$800 inspection + NT$4,500 quote
-        orders.advance(station, team["pickup"], n, "release")
-    orders.record_payment(station, team["pickup"], n, 5300, "card", invoice_no="zz-123")
-    released = orders.advance(station, team["pickup"], n, "release")
+        advance(station, team["pickup"], n, "release")
+    record_payment(station, team["pickup"], n, 5300, "card", invoice_no="zz-123")
+    released = advance(station, team["pickup"], n, "release")
     assert released.state == "released" and released.released_at
     with pytest.raises(DomainError):  # never released twice
-        orders.advance(station, team["pickup"], n, "release")
-    details = orders.order_details(station, n)
+        advance(station, team["pickup"], n, "release")
+    details = order_details(station, n)
     assert details["money"]["due"] == 0 and details["money"]["payments"][0]["invoice_no"] == "ZZ-123"
     kinds = [e["kind"] for e in details["events"]]
     assert kinds[:3] == ["order.created", "order.engineer_assigned", "order.start_diagnosis"]
@@ -135,74 +148,73 @@ def test_out_of_warranty_repair_through_quote_payment_and_release(station, team,
 
 
 def test_fees_can_be_waived_only_by_a_manager_with_a_reason(station, team, customer, sales):
-    n = orders.create_order(station, team["reception"], intake(customer, serial="VB-OLD-1", line="video_bar")).number
-    orders.assign_engineer(station, team["manager"], n, team["ids"]["engineer"])
+    n = create_order(station, team["reception"], intake(customer, serial="VB-OLD-1", line="video_bar")).number
+    assign_engineer(station, team["manager"], n, team["ids"]["engineer"])
     _bench(station, team, n, ("start_diagnosis", {}), ("send_quote", {"total": 1000}),
            ("decline_quote", {"method": "phone"}), ("mark_ready", {}))
     voucher_holder_checked(station, team, n)
-    orders.record_verification(station, team["pickup"], n, "王小明")
+    record_verification(station, team["pickup"], n, "王小明")
     with pytest.raises(DomainError, match="manager"):
-        orders.waive_fees(station, team["pickup"], n, "goodwill")
+        waive_fees(station, team["pickup"], n, "goodwill")
     with pytest.raises(ValidationError):
-        orders.waive_fees(station, team["manager"], n, "   ")
-    orders.waive_fees(station, team["manager"], n, "long-standing customer")
-    assert orders.advance(station, team["pickup"], n, "release").state == "released"
+        waive_fees(station, team["manager"], n, "   ")
+    waive_fees(station, team["manager"], n, "long-standing customer")
+    assert advance(station, team["pickup"], n, "release").state == "released"
 
 
 def test_cancel_is_for_managers_and_needs_a_reason(station, team, customer, sales):
-    n = orders.create_order(station, team["reception"], intake(customer)).number
+    n = create_order(station, team["reception"], intake(customer)).number
     with pytest.raises(DomainError, match="manager"):
-        orders.advance(station, team["reception"], n, "cancel", reason="x")
+        advance(station, team["reception"], n, "cancel", reason="x")
     with pytest.raises(DomainError, match="reason"):
-        orders.advance(station, team["manager"], n, "cancel", reason="")
-    assert orders.advance(station, team["manager"], n, "cancel", reason="wrong unit").state == "cancelled"
+        advance(station, team["manager"], n, "cancel", reason="")
+    assert advance(station, team["manager"], n, "cancel", reason="wrong unit").state == "cancelled"
 
 
 def test_only_engineers_can_be_assigned(station, team, customer, sales):
-    n = orders.create_order(station, team["reception"], intake(customer)).number
+    n = create_order(station, team["reception"], intake(customer)).number
     with pytest.raises(ValidationError):
-        orders.assign_engineer(station, team["reception"], n, team["ids"]["pickup"])
+        assign_engineer(station, team["reception"], n, team["ids"]["pickup"])
 
 
 def voucher_holder_checked(station, team, n):
     """The person collecting showed the voucher and its check code matched."""
-    from deskapp import pickup
-    from deskapp.printouts import new_check_code
+    from deskapp.documents.thermal import new_check_code
 
-    pickup.check_voucher(station, team["pickup"], n, new_check_code(station, team["reception"], n))
+    check_voucher(station, team["pickup"], n, new_check_code(station, team["reception"], n))
 
 
 def _release_in_warranty(station, team, customer, months):
-    n = orders.create_order(station, team["reception"], intake(customer)).number
-    orders.assign_engineer(station, team["manager"], n, team["ids"]["engineer"])
+    n = create_order(station, team["reception"], intake(customer)).number
+    assign_engineer(station, team["manager"], n, team["ids"]["engineer"])
     _bench(station, team, n, ("start_diagnosis", {}), ("start_repair", {}))
-    orders.record_repair(station, team["engineer"], n, "Cleaned the sensor")
+    record_repair(station, team["engineer"], n, "Cleaned the sensor")
     if months == 0:
-        orders.set_repair_warranty(station, team["engineer"], n, 0, consent_recorded=True)
+        set_repair_warranty(station, team["engineer"], n, 0, consent_recorded=True)
     else:
-        orders.set_repair_warranty(station, team["engineer"], n, months)
+        set_repair_warranty(station, team["engineer"], n, months)
     _bench(station, team, n, ("mark_ready", {}))
     voucher_holder_checked(station, team, n)
-    orders.record_verification(station, team["pickup"], n, "王小明")
-    orders.advance(station, team["pickup"], n, "release")
+    record_verification(station, team["pickup"], n, "王小明")
+    advance(station, team["pickup"], n, "release")
     return n
 
 
 def test_rework_inside_repair_warranty_is_free_linked_and_due_in_two_hours(station, team, customer, sales, clock):
     original = _release_in_warranty(station, team, customer, 1)
     clock.advance(days=20)
-    rework, decision = orders.create_rework(station, team["reception"], original, "Same flicker again", same_fault=True)
+    rework, decision = create_rework(station, team["reception"], original, "Same flicker again", same_fault=True)
     assert decision.free and not rework.chargeable
-    assert orders.get_order_by_id(station, rework.rework_of).number == original
+    assert get_order_by_id(station, rework.rework_of).number == original
     promised = dt.datetime.fromisoformat(rework.promised_at.replace("Z", "+00:00"))
     assert promised - clock() == dt.timedelta(hours=2)
-    assert orders.order_details(station, rework.number)["rework_of"] == original
+    assert order_details(station, rework.number)["rework_of"] == original
 
 
 def test_rework_outside_repair_warranty_goes_the_normal_way(station, team, customer, sales, clock):
     original = _release_in_warranty(station, team, customer, 1)
     clock.advance(days=40)
-    rework, decision = orders.create_rework(station, team["reception"], original, "Flicker again", same_fault=True)
+    rework, decision = create_rework(station, team["reception"], original, "Flicker again", same_fault=True)
     assert not decision.free
     assert rework.warranty_status == "in_warranty"  # the product's own one-year warranty still applies
     assert rework.rework_of is not None
@@ -212,27 +224,27 @@ def test_control_characters_never_reach_the_store(station, team, sales):
     c = create_customer(station, team["reception"],
                         CustomerInput(name="王\x1b[31m小明\x07", phones=["0912\t345 678"]))
     assert c.name == "王小明" and c.phones == ("0912345678",)
-    order = orders.create_order(station, team["reception"],
+    order = create_order(station, team["reception"],
                                 IntakeInput(customer_id=c.id, product_line="camera", serial=" cam-new-1 ",
                                             fault_reported="no\x1b]0;pwned\x07 picture\u202e"))
     assert order.fault_reported == "no picture"
 
 
 def test_list_orders_newest_first_and_by_state(station, team, customer, sales):
-    a = orders.create_order(station, team["reception"], intake(customer)).number
-    b = orders.create_order(station, team["reception"], intake(customer, serial="NB-OLD-1", line="laptop")).number
-    assert [o.number for o in orders.list_orders(station)] == [b, a]
-    orders.advance(station, team["manager"], a, "cancel", reason="duplicate")
-    assert [o.number for o in orders.list_orders(station, state="cancelled")] == [a]
-    assert [o.number for o in orders.list_orders(station, open_only=True)] == [b]
-    assert orders.get_order(station, "r2611 1").number == a  # scanner or hand-typed forms
+    a = create_order(station, team["reception"], intake(customer)).number
+    b = create_order(station, team["reception"], intake(customer, serial="NB-OLD-1", line="laptop")).number
+    assert [o.number for o in list_orders(station)] == [b, a]
+    advance(station, team["manager"], a, "cancel", reason="duplicate")
+    assert [o.number for o in list_orders(station, state="cancelled")] == [a]
+    assert [o.number for o in list_orders(station, open_only=True)] == [b]
+    assert get_order(station, "r2611 1").number == a  # scanner or hand-typed forms
 
 
 def test_an_intake_that_fails_half_way_leaves_nothing_behind(station, team, customer, sales):
     with pytest.raises(ValidationError) as err:
-        orders.create_order(station, team["reception"], intake(customer, queue_code="A999"))
+        create_order(station, team["reception"], intake(customer, queue_code="A999"))
     assert err.value.field == "queue_code"
     counts = {t: station.store.query_one(f"SELECT COUNT(*) AS n FROM {t}")["n"]
               for t in ("devices", "repair_orders", "order_counters")}
     assert counts == {"devices": 0, "repair_orders": 0, "order_counters": 0}
-    assert orders.create_order(station, team["reception"], intake(customer)).number == "R2611-00001"
+    assert create_order(station, team["reception"], intake(customer)).number == "R2611-00001"

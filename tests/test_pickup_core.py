@@ -8,18 +8,28 @@ import json
 import sqlite3
 
 import pytest
-
 from conftest import spawn_workers
-from deskapp import orders, pickup
-from deskapp.errors import DomainError, NotFound, ValidationError
-from deskapp.orders import IntakeInput
-from deskapp.printouts import new_check_code
+
+from deskapp.bench.repair import PartUsed, record_repair, set_repair_warranty
+from deskapp.counter.farewell import farewell
+from deskapp.counter.fees import agree_fees, fees, pay, waive
+from deskapp.counter.lists import at_the_counter, rework_candidates
+from deskapp.counter.release import release
+from deskapp.counter.sign_off import SignOff, sign_off
+from deskapp.counter.voucher_check import check_identity, check_voucher, look_up
+from deskapp.documents.order_record import order_details
+from deskapp.documents.thermal import new_check_code
+from deskapp.orders.creation import IntakeInput, create_order
+from deskapp.orders.model import get_order
+from deskapp.orders.moves import advance, assign_engineer
+from deskapp.orders.rework import create_rework, rework_decision
+from deskapp.rules.errors import DomainError, NotFound, ValidationError
 
 
 @pytest.fixture
 def ready(station, team, customer, tmp_path):
     """An order repaired and ready, its voucher printed with a known check code."""
-    from deskapp.sales import import_sales_csv
+    from deskapp.records.purchases import import_sales_csv
 
     csv = tmp_path / "sales.csv"
     csv.write_text("serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone\n"
@@ -29,18 +39,18 @@ def ready(station, team, customer, tmp_path):
 
     def make(serial="CAM-NEW-1", line="camera", quote=0, months=3):
         eng = team["engineer"]
-        n = orders.create_order(station, team["reception"], IntakeInput(
+        n = create_order(station, team["reception"], IntakeInput(
             customer_id=customer.id, product_line=line, serial=serial, fault_reported="no picture")).number
-        orders.assign_engineer(station, team["reception"], n, team["ids"]["engineer"])
-        orders.advance(station, eng, n, "start_diagnosis")
+        assign_engineer(station, team["reception"], n, team["ids"]["engineer"])
+        advance(station, eng, n, "start_diagnosis")
         if quote:
-            orders.advance(station, eng, n, "send_quote", total=quote)
-            orders.advance(station, eng, n, "approve_quote", method="signed")
-        orders.advance(station, eng, n, "start_repair")
-        orders.record_repair(station, eng, n, "Replaced the sensor cable",
-                             [orders.PartUsed("sensor cable", 1, False, "sent back to the maker")], 30)
-        orders.set_repair_warranty(station, eng, n, months, consent_recorded=months == 0)
-        orders.advance(station, eng, n, "mark_ready")
+            advance(station, eng, n, "send_quote", total=quote)
+            advance(station, eng, n, "approve_quote", method="signed")
+        advance(station, eng, n, "start_repair")
+        record_repair(station, eng, n, "Replaced the sensor cable",
+                             [PartUsed("sensor cable", 1, False, "sent back to the maker")], 30)
+        set_repair_warranty(station, eng, n, months, consent_recorded=months == 0)
+        advance(station, eng, n, "mark_ready")
         new_check_code(station, team["reception"], n, "KMN347")
         return n
 
@@ -48,35 +58,35 @@ def ready(station, team, customer, tmp_path):
 
 
 def all_pass(station, team, n):
-    view = pickup.look_up(station, team["pickup"], n)
+    view = look_up(station, team["pickup"], n)
     return {item: "pass" for item in view.checklist}
 
 
 def test_release_with_the_right_code_sign_off_and_nothing_owed(station, team, ready):
     n = ready()
     p = team["pickup"]
-    view = pickup.look_up(station, p, n)
+    view = look_up(station, p, n)
     assert view.customer_name == "王小明" and view.phone_masked.startswith("0912") and "678" in view.phone_masked
     assert "345" not in view.phone_masked and view.due == 0 and not view.holder_check
     assert view.checklist[:2] == ["powers_on", "video_image"] and view.checklist[-1] == "cleaned"
     with pytest.raises(DomainError, match="check the voucher"):
-        pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), True, "王小明"))
-    pickup.check_voucher(station, p, n, " kmn-347 ")  # as typed: spaces, dash, lower case
+        sign_off(station, p, n, SignOff(all_pass(station, team, n), True, "王小明"))
+    check_voucher(station, p, n, " kmn-347 ")  # as typed: spaces, dash, lower case
     with pytest.raises(ValidationError) as err:
-        pickup.sign_off(station, p, n, pickup.SignOff({"powers_on": "pass"}, True, "王小明"))
+        sign_off(station, p, n, SignOff({"powers_on": "pass"}, True, "王小明"))
     assert err.value.field == "item_video_image"
     with pytest.raises(ValidationError) as err:
-        pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), True, "王小明",
+        sign_off(station, p, n, SignOff(all_pass(station, team, n), True, "王小明",
                                                        sticker_applied=False))
     assert err.value.field == "sticker_reason"
-    pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), True, "王小明",
+    sign_off(station, p, n, SignOff(all_pass(station, team, n), True, "王小明",
                                                    card_left=False, card_reason="out of cards"))
-    assert pickup.release(station, p, n).state == "released"
+    assert release(station, p, n).state == "released"
     with pytest.raises(DomainError, match="already released"):
-        pickup.release(station, p, n)
+        release(station, p, n)
     with pytest.raises(DomainError, match="already released"):
-        pickup.check_voucher(station, p, n, "KMN347")
-    d = orders.order_details(station, n)
+        check_voucher(station, p, n, "KMN347")
+    d = order_details(station, n)
     assert d["pickup"]["holder_check"]["method"] == "check_code" and d["pickup"]["card_left"] is False
     assert d["pickup"]["verification"]["items"]["powers_on"] == "pass"
     kinds = [e["kind"] for e in d["events"]]
@@ -88,16 +98,16 @@ def test_a_wrong_code_is_refused_and_logged_and_five_need_a_manager(station, tea
     p = team["pickup"]
     for left in (4, 3, 2, 1):
         with pytest.raises(DomainError, match=f"{left} tries left"):
-            pickup.check_voucher(station, p, n, "AAAAAA")
+            check_voucher(station, p, n, "AAAAAA")
     with pytest.raises(DomainError, match="manager must now"):
-        pickup.check_voucher(station, p, n, "AAAAAA")
+        check_voucher(station, p, n, "AAAAAA")
     with pytest.raises(DomainError, match="5 wrong check codes"):  # even the right code, now
-        pickup.check_voucher(station, p, n, "KMN347")
-    assert pickup.look_up(station, p, n).needs_manager
+        check_voucher(station, p, n, "KMN347")
+    assert look_up(station, p, n).needs_manager
     with pytest.raises(DomainError, match="voucher"):
-        pickup.release(station, p, n)
-    pickup.check_voucher(station, team["manager"], n, "KMN347")  # a manager at the counter
-    d = orders.order_details(station, n)
+        release(station, p, n)
+    check_voucher(station, team["manager"], n, "KMN347")  # a manager at the counter
+    d = order_details(station, n)
     assert d["pickup"]["wrong_codes"] == 5 and d["pickup"]["holder_check"]["by"] == "manager-person"
     kinds = [e["kind"] for e in d["events"]]
     assert kinds.count("pickup.code_wrong") == 5 and kinds.count("pickup.locked_attempt") == 1
@@ -109,7 +119,7 @@ def test_a_wrong_code_is_refused_and_logged_and_five_need_a_manager(station, tea
 def test_a_foreign_voucher_number_is_refused_and_logged(station, team, ready):
     ready()
     with pytest.raises(NotFound):
-        pickup.look_up(station, team["pickup"], "R9999-00001")
+        look_up(station, team["pickup"], "R9999-00001")
     logged = station.store.query("SELECT kind, subject FROM events WHERE kind = 'pickup.unknown_voucher'")
     assert [(r["kind"], r["subject"]) for r in logged] == [("pickup.unknown_voucher", "R9999-00001")]
 
@@ -118,14 +128,14 @@ def test_a_lost_voucher_needs_a_manager_and_the_customers_name_and_phone(station
     n = ready()
     p, m = team["pickup"], team["manager"]
     with pytest.raises(DomainError, match="manager"):
-        pickup.check_identity(station, p, p, n, name="王小明", phone="0912345678", id_document="ID A12***678")
+        check_identity(station, p, p, n, name="王小明", phone="0912345678", id_document="ID A12***678")
     with pytest.raises(DomainError, match="do not match"):
-        pickup.check_identity(station, p, m, n, name="王小明", phone="0911111111", id_document="ID A12***678")
+        check_identity(station, p, m, n, name="王小明", phone="0911111111", id_document="ID A12***678")
     with pytest.raises(ValidationError) as err:
-        pickup.check_identity(station, p, m, n, name="王小明", phone="0912345678", id_document=" ")
+        check_identity(station, p, m, n, name="王小明", phone="0912345678", id_document=" ")
     assert err.value.field == "id_document"
-    pickup.check_identity(station, p, m, n, name=" 王 小明", phone="0912-345-678", id_document="ID A12***678")
-    check = orders.order_details(station, n)["pickup"]["holder_check"]
+    check_identity(station, p, m, n, name=" 王 小明", phone="0912-345-678", id_document="ID A12***678")
+    check = order_details(station, n)["pickup"]["holder_check"]
     assert check == {**check, "method": "identity", "manager": "manager-person", "id_document": "ID A12***678",
                      "by": "pickup-person"}
 
@@ -133,85 +143,85 @@ def test_a_lost_voucher_needs_a_manager_and_the_customers_name_and_phone(station
 def test_a_failed_item_sends_the_order_back_to_the_bench_with_the_reason(station, team, ready):
     n = ready()
     p = team["pickup"]
-    pickup.check_voucher(station, p, n, "KMN347")
+    check_voucher(station, p, n, "KMN347")
     results = all_pass(station, team, n) | {"video_image": "fail", "remote_control": "na"}
-    order = pickup.sign_off(station, p, n, pickup.SignOff(results, True, "王小明", note="stripes at the top"))
+    order = sign_off(station, p, n, SignOff(results, True, "王小明", note="stripes at the top"))
     assert order.state == "in_repair" and order.verified_at is None
-    event = [e for e in orders.order_details(station, n)["events"] if e["kind"] == "order.back_to_bench"][-1]
+    event = [e for e in order_details(station, n)["events"] if e["kind"] == "order.back_to_bench"][-1]
     assert "Video image" in event["data"]["reason"] and "stripes at the top" in event["data"]["reason"]
     assert event["data"]["failed"] == ["video_image"]
     # the customer's own check failing does the same
-    orders.advance(station, team["engineer"], n, "mark_ready")
-    assert orders.order_details(station, n)["pickup"]["holder_check"] == {}  # a new pickup starts over
-    pickup.check_voucher(station, p, n, "KMN347")
-    order = pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), False, "王小明"))
+    advance(station, team["engineer"], n, "mark_ready")
+    assert order_details(station, n)["pickup"]["holder_check"] == {}  # a new pickup starts over
+    check_voucher(station, p, n, "KMN347")
+    order = sign_off(station, p, n, SignOff(all_pass(station, team, n), False, "王小明"))
     assert order.state == "in_repair"
 
 
 def test_fees_are_agreed_before_charging_and_block_release_until_paid_or_waived(station, team, ready):
     n = ready(serial="NB-OLD-1", line="laptop", quote=4500)
     p = team["pickup"]
-    pickup.check_voucher(station, p, n, "KMN347")
-    pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), True, "王小明"))
-    f = pickup.fees(station, n)
+    check_voucher(station, p, n, "KMN347")
+    sign_off(station, p, n, SignOff(all_pass(station, team, n), True, "王小明"))
+    f = fees(station, n)
     assert [(l["kind"], l["amount"]) for l in f["lines"]] == [("inspection_fee", 800), ("quote", 4500)]
     assert f["due"] == 5300 and f["agreed_at"] is None
     with pytest.raises(DomainError, match="5,300"):
-        pickup.release(station, p, n)
+        release(station, p, n)
     with pytest.raises(DomainError, match="agreement"):
-        pickup.pay(station, p, n, "card")
-    assert pickup.agree_fees(station, p, n) == 5300
+        pay(station, p, n, "card")
+    assert agree_fees(station, p, n) == 5300
     with pytest.raises(ValidationError) as err:
-        pickup.pay(station, p, n, "card", invoice_no="<b>")
+        pay(station, p, n, "card", invoice_no="<b>")
     assert err.value.field == "invoice_no"
-    assert pickup.pay(station, p, n, "card", invoice_no="ab-12345678") == 5300
+    assert pay(station, p, n, "card", invoice_no="ab-12345678") == 5300
     with pytest.raises(DomainError, match="nothing is owed"):
-        pickup.pay(station, p, n, "cash")
-    assert pickup.release(station, p, n).state == "released"
-    payments = orders.order_details(station, n)["money"]["payments"]
+        pay(station, p, n, "cash")
+    assert release(station, p, n).state == "released"
+    payments = order_details(station, n)["money"]["payments"]
     assert [(x["amount"], x["method"], x["invoice_no"]) for x in payments] == [(5300, "card", "AB-12345678")]
 
 
 def test_a_manager_waives_what_is_owed_with_a_reason(station, team, ready):
     n = ready(serial="NB-OLD-1", line="laptop", quote=1200)
     p, m = team["pickup"], team["manager"]
-    pickup.check_voucher(station, p, n, "KMN347")
-    pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), True, "王小明"))
+    check_voucher(station, p, n, "KMN347")
+    sign_off(station, p, n, SignOff(all_pass(station, team, n), True, "王小明"))
     with pytest.raises(DomainError, match="manager"):
-        pickup.waive(station, p, p, n, "goodwill")
-    pickup.waive(station, p, m, n, "second visit for the same fault")
-    assert pickup.release(station, p, n).state == "released"
+        waive(station, p, p, n, "goodwill")
+    waive(station, p, m, n, "second visit for the same fault")
+    assert release(station, p, n).state == "released"
 
 
 def test_farewell_closes_the_order_and_erases_the_passcode(station, team, customer, ready):
     n = ready()
     p = team["pickup"]
-    order = orders.get_order(station, n)
+    order = get_order(station, n)
     with station.store.write() as conn:
         conn.execute("INSERT INTO device_passcodes (order_id, passcode, created_at) VALUES (?, '2468', 'x')", (order.id,))
-    pickup.check_voucher(station, p, n, "KMN347")
-    pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), True, "王小明"))
-    pickup.release(station, p, n)
-    assert [o.number for o in pickup.at_the_counter(station)] == [n]  # released, farewell to do
+    check_voucher(station, p, n, "KMN347")
+    sign_off(station, p, n, SignOff(all_pass(station, team, n), True, "王小明"))
+    release(station, p, n)
+    assert [o.number for o in at_the_counter(station)] == [n]  # released, farewell to do
     with pytest.raises(ValidationError) as err:
-        pickup.farewell(station, p, n, {"wiped": True, "card": True})
+        farewell(station, p, n, {"wiped": True, "card": True})
     assert err.value.field == "farewell_belongings"
-    closed = pickup.farewell(station, p, n, {"wiped": True, "card": True, "belongings": True})
-    assert closed.state == "closed" and pickup.at_the_counter(station) == []
+    closed = farewell(station, p, n, {"wiped": True, "card": True, "belongings": True})
+    assert closed.state == "closed" and at_the_counter(station) == []
     assert station.store.query_one("SELECT 1 FROM device_passcodes WHERE order_id = ?", (order.id,)) is None
 
 
 def test_the_repair_order_carries_everything_the_customer_takes_home(station, team, ready):
-    from deskapp.paperwork import repair_order_data, write_pdf
+    from deskapp.documents.a4 import repair_order_data, write_pdf
 
     n = ready(serial="NB-OLD-1", line="laptop", quote=4500, months=0)
     p = team["pickup"]
-    pickup.check_voucher(station, p, n, "KMN347")
-    pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), True, "王小明",
+    check_voucher(station, p, n, "KMN347")
+    sign_off(station, p, n, SignOff(all_pass(station, team, n), True, "王小明",
                                                    sticker_applied=False, sticker_reason="no-warranty repair"))
-    pickup.agree_fees(station, p, n)
-    pickup.pay(station, p, n, "cash")
-    pickup.release(station, p, n)
+    agree_fees(station, p, n)
+    pay(station, p, n, "cash")
+    release(station, p, n)
     d = repair_order_data(station, n)
     assert d["customer"] == "王小明" and d["work"] == "Replaced the sensor cable"
     assert d["parts"] == [("sensor cable", "1", "no — sent back to the maker")]
@@ -223,7 +233,7 @@ def test_the_repair_order_carries_everything_the_customer_takes_home(station, te
     assert "invoice offered, declined" in d["payments"][0][0]
     pdf = write_pdf(station, p, n, "repair-order")
     assert pdf.startswith(b"%PDF")
-    assert any(e["kind"] == "print.repair_order_pdf" for e in orders.order_details(station, n)["events"])
+    assert any(e["kind"] == "print.repair_order_pdf" for e in order_details(station, n)["events"])
 
 
 def test_a_released_order_is_released_exactly_once_by_two_terminals_at_once(station, team, ready, clock):
@@ -231,8 +241,8 @@ def test_a_released_order_is_released_exactly_once_by_two_terminals_at_once(stat
 
     clock.set(dt.datetime.now(dt.timezone.utc))  # the worker processes run on the real clock
     n = ready()
-    pickup.check_voucher(station, team["pickup"], n, "KMN347")
-    pickup.sign_off(station, team["pickup"], n, pickup.SignOff(all_pass(station, team, n), True, "王小明"))
+    check_voucher(station, team["pickup"], n, "KMN347")
+    sign_off(station, team["pickup"], n, SignOff(all_pass(station, team, n), True, "王小明"))
     reports = spawn_workers("release", station.store.path, 3, processes=2)
     released = [x for r in reports for x in r["released"]]
     refused = [x for r in reports for x in r["refused"]]
@@ -248,17 +258,17 @@ def test_a_released_order_is_released_exactly_once_by_two_terminals_at_once(stat
 def test_rework_is_found_by_number_serial_or_phone_free_inside_the_repair_warranty(station, team, ready, clock):
     n = ready(months=1)
     p = team["pickup"]
-    pickup.check_voucher(station, p, n, "KMN347")
-    pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), True, "王小明"))
-    pickup.release(station, p, n)
+    check_voucher(station, p, n, "KMN347")
+    sign_off(station, p, n, SignOff(all_pass(station, team, n), True, "王小明"))
+    release(station, p, n)
     for query in (n.lower().replace("-", ""), "CAM-NEW-1", "0912 345"):
-        assert [o.number for o in pickup.rework_candidates(station, query)] == [n], query
-    assert pickup.rework_candidates(station, "0999") == []
+        assert [o.number for o in rework_candidates(station, query)] == [n], query
+    assert rework_candidates(station, "0999") == []
     clock.advance(days=10)
-    order, decision = orders.create_rework(station, team["reception"], n, "no picture again", same_fault=True)
-    assert decision.free and order.rework_of == orders.get_order(station, n).id and not order.chargeable
+    order, decision = create_rework(station, team["reception"], n, "no picture again", same_fault=True)
+    assert decision.free and order.rework_of == get_order(station, n).id and not order.chargeable
     clock.advance(days=40)  # outside the one-month repair warranty: the normal flow, with the reason
-    _, decision = orders.rework_decision(station, n, same_fault=True)
+    _, decision = rework_decision(station, n, same_fault=True)
     assert not decision.free and decision.reasons
     assert json.dumps([r.code for r in decision.reasons])
 
@@ -267,26 +277,26 @@ def test_a_device_returned_unrepaired_is_signed_off_without_the_fault_gone(stati
     """A declined quote: the customer takes the device back unrepaired and pays the inspection
     fee; the sign-off checks the device is as it came, not that the fault is gone."""
     eng, p = team["engineer"], team["pickup"]
-    n = orders.create_order(station, team["reception"], IntakeInput(
+    n = create_order(station, team["reception"], IntakeInput(
         customer_id=customer.id, product_line="laptop", serial="NB-OLD-1", fault_reported="no power")).number
-    orders.assign_engineer(station, team["reception"], n, team["ids"]["engineer"])
+    assign_engineer(station, team["reception"], n, team["ids"]["engineer"])
     for action, details in (("start_diagnosis", {}), ("send_quote", {"total": 3000}),
                             ("decline_quote", {"method": "phone"}), ("mark_ready", {})):
-        orders.advance(station, eng, n, action, **details)
+        advance(station, eng, n, action, **details)
     new_check_code(station, team["reception"], n, "KMN347")
-    pickup.check_voucher(station, p, n, "KMN347")
-    order = pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), False, "王小明"))
+    check_voucher(station, p, n, "KMN347")
+    order = sign_off(station, p, n, SignOff(all_pass(station, team, n), False, "王小明"))
     assert order.state == "ready" and order.verified_at
-    assert orders.order_details(station, n)["pickup"]["verification"]["fault_gone"] is None
-    assert pickup.agree_fees(station, p, n) == 800  # the laptop's inspection fee (computers: NT$800)
-    pickup.pay(station, p, n, "cash")
-    assert pickup.release(station, p, n).state == "released"
+    assert order_details(station, n)["pickup"]["verification"]["fault_gone"] is None
+    assert agree_fees(station, p, n) == 800  # the laptop's inspection fee (computers: NT$800)
+    pay(station, p, n, "cash")
+    assert release(station, p, n).state == "released"
 
 
 def test_the_check_code_typed_in_the_number_field_is_neither_echoed_nor_logged(station, team, ready):
     ready()
     with pytest.raises(ValidationError) as err:
-        pickup.look_up(station, team["pickup"], "KMN347")
+        look_up(station, team["pickup"], "KMN347")
     assert "KMN347" not in str(err.value) and err.value.field == "voucher_number"
     logged = station.store.query("SELECT subject, data FROM events WHERE kind = 'pickup.unknown_voucher'")
     assert [(r["subject"], json.loads(r["data"])) for r in logged] == [("", {"malformed": True})]
@@ -295,18 +305,18 @@ def test_the_check_code_typed_in_the_number_field_is_neither_echoed_nor_logged(s
 def test_a_voucher_check_is_good_for_this_pickup_only(station, team, ready, clock):
     n = ready()
     p = team["pickup"]
-    pickup.check_voucher(station, p, n, "KMN347")
-    pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), True, "王小明"))
+    check_voucher(station, p, n, "KMN347")
+    sign_off(station, p, n, SignOff(all_pass(station, team, n), True, "王小明"))
     clock.advance(minutes=61)  # picked from the list later: the voucher is checked again
-    assert pickup.look_up(station, p, n).holder_check == {}
+    assert look_up(station, p, n).holder_check == {}
     with pytest.raises(DomainError, match="check the pickup voucher"):
-        pickup.release(station, p, n)
-    pickup.check_voucher(station, p, n, "KMN347")
-    assert pickup.release(station, p, n).state == "released"
+        release(station, p, n)
+    check_voucher(station, p, n, "KMN347")
+    assert release(station, p, n).state == "released"
 
 
 def test_no_new_voucher_for_a_device_waiting_at_the_counter_except_by_a_manager(station, team, ready):
-    from deskapp.printouts import print_voucher
+    from deskapp.documents.thermal import print_voucher
 
     n = ready()
     with pytest.raises(DomainError, match="ready for pickup"):
@@ -317,36 +327,37 @@ def test_a_waiver_needs_something_owed_and_ends_when_the_order_goes_back_to_the_
     p, m = team["pickup"], team["manager"]
     free = ready()
     with pytest.raises(DomainError, match="nothing is owed"):
-        pickup.waive(station, p, m, free, "goodwill")
+        waive(station, p, m, free, "goodwill")
     n = ready(serial="NB-OLD-1", line="laptop", quote=1200)
-    pickup.waive(station, p, m, n, "goodwill")
-    pickup.check_voucher(station, p, n, "KMN347")
+    waive(station, p, m, n, "goodwill")
+    check_voucher(station, p, n, "KMN347")
     results = all_pass(station, team, n) | {"display": "fail"}
-    pickup.sign_off(station, p, n, pickup.SignOff(results, True, "王小明"))
-    assert orders.get_order(station, n).waiver_reason == ""
+    sign_off(station, p, n, SignOff(results, True, "王小明"))
+    assert get_order(station, n).waiver_reason == ""
 
 
 def test_one_open_rework_at_a_time(station, team, ready):
     n = ready(months=3)
     p = team["pickup"]
-    pickup.check_voucher(station, p, n, "KMN347")
-    pickup.sign_off(station, p, n, pickup.SignOff(all_pass(station, team, n), True, "王小明"))
-    pickup.release(station, p, n)
-    orders.create_rework(station, team["reception"], n, "no picture again", same_fault=True)
+    check_voucher(station, p, n, "KMN347")
+    sign_off(station, p, n, SignOff(all_pass(station, team, n), True, "王小明"))
+    release(station, p, n)
+    create_rework(station, team["reception"], n, "no picture again", same_fault=True)
     with pytest.raises(DomainError, match="already has an open rework"):
-        orders.create_rework(station, team["reception"], n, "no picture again", same_fault=True)
+        create_rework(station, team["reception"], n, "no picture again", same_fault=True)
 
 
 def test_a_repair_record_as_long_as_a_page_still_makes_a_repair_order(station, team, ready):
-    from pypdf import PdfReader
     import io
 
-    from deskapp.paperwork import write_pdf
+    from pypdf import PdfReader
+
+    from deskapp.documents.a4 import write_pdf
 
     n = ready()
     work = "更換主機板與電源模組,清潔散熱風扇並更新韌體。" * 85  # close to the 2,000 characters allowed
-    orders.advance(station, team["engineer"], n, "back_to_bench", reason="more work")
-    orders.record_repair(station, team["engineer"], n, work)
+    advance(station, team["engineer"], n, "back_to_bench", reason="more work")
+    record_repair(station, team["engineer"], n, work)
     pdf = write_pdf(station, team["pickup"], n, "repair-order")
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 6  # it flows over pages, in each of the three copies
-    assert orders.get_order(station, n).repair_warranty_months == 3  # a repair always has its warranty period
+    assert get_order(station, n).repair_warranty_months == 3  # a repair always has its warranty period

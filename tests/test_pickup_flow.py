@@ -9,13 +9,19 @@ import datetime as dt
 import sqlite3
 
 import pytest
-
 from conftest import TAIPEI, MovableClock, make_front_desk
 from desk_pilot import error_under, new_app, screen_name, settle, sign_in, tick, type_in
-from deskapp import orders
-from deskapp.orders import IntakeInput, PartUsed
-from deskapp.printouts import new_check_code
-from deskapp.staff import add_staff
+
+from deskapp.bench.repair import PartUsed, record_repair, set_repair_warranty
+from deskapp.counter.farewell import farewell
+from deskapp.counter.release import release
+from deskapp.counter.sign_off import SignOff, sign_off
+from deskapp.counter.voucher_check import check_voucher, look_up
+from deskapp.documents.order_record import order_details
+from deskapp.documents.thermal import new_check_code
+from deskapp.orders.creation import IntakeInput, create_order
+from deskapp.orders.moves import advance, assign_engineer
+from deskapp.records.staff import add_staff
 from deskapp.station import Actor, Station
 
 CODE = "KMN347"
@@ -32,24 +38,24 @@ def desk(tmp_path):
 
 def ready_order(db, serial="CAM-A10001", line="camera", quote=0, months=3, clock=None) -> str:
     """An order repaired at the bench and ready; its voucher printed with a known check code."""
-    from deskapp.customers import find_by_phone
+    from deskapp.records.customers import find_by_phone
 
     st = Station.open(db, locale="en", **({"clock": clock} if clock else {}))
     staff = {r["name"]: r["id"] for r in st.store.query("SELECT id, name FROM staff")}
     eng = Actor(name="陳志明", terminal="B1", staff_id=staff["陳志明"], role="engineer")
     reception = Actor(name="Amy Reception", terminal="R1", staff_id=staff["Amy Reception"], role="reception")
     customer = find_by_phone(st, "0912")[0]
-    n = orders.create_order(st, reception, IntakeInput(customer_id=customer.id, product_line=line, serial=serial,
+    n = create_order(st, reception, IntakeInput(customer_id=customer.id, product_line=line, serial=serial,
                                                        fault_reported="no picture")).number
-    orders.assign_engineer(st, reception, n, staff["陳志明"])
-    orders.advance(st, eng, n, "start_diagnosis")
+    assign_engineer(st, reception, n, staff["陳志明"])
+    advance(st, eng, n, "start_diagnosis")
     if quote:
-        orders.advance(st, eng, n, "send_quote", total=quote)
-        orders.advance(st, eng, n, "approve_quote", method="signed")
-    orders.advance(st, eng, n, "start_repair")
-    orders.record_repair(st, eng, n, "Replaced the sensor cable", [PartUsed("sensor cable", 1, True)], 20)
-    orders.set_repair_warranty(st, eng, n, months)
-    orders.advance(st, eng, n, "mark_ready")
+        advance(st, eng, n, "send_quote", total=quote)
+        advance(st, eng, n, "approve_quote", method="signed")
+    advance(st, eng, n, "start_repair")
+    record_repair(st, eng, n, "Replaced the sensor cable", [PartUsed("sensor cable", 1, True)], 20)
+    set_repair_warranty(st, eng, n, months)
+    advance(st, eng, n, "mark_ready")
     new_check_code(st, reception, n, CODE)
     st.close()
     return n
@@ -125,7 +131,7 @@ async def test_release_with_the_right_code_then_repair_order_and_farewell(desk):
     assert "Customer copy" in pages[2] and "Station stub" in pages[0]
     assert all("黃淑芬" in p and "sensor cable" in p and "3 months" in p for p in pages)
     st = Station.open(desk)
-    kinds = [e["kind"] for e in orders.order_details(st, n)["events"]]
+    kinds = [e["kind"] for e in order_details(st, n)["events"]]
     st.close()
     assert kinds.count("order.release") == 1 and "print.repair_order_pdf" in kinds and "order.close" in kinds
 
@@ -177,7 +183,7 @@ async def test_a_lost_voucher_is_released_after_a_manager_checks_the_identity(de
         await settle(app, pilot)
         assert screen_name(app) == "SignOffScreen"
     st = Station.open(desk)
-    check = orders.order_details(st, n)["pickup"]["holder_check"]
+    check = order_details(st, n)["pickup"]["holder_check"]
     st.close()
     assert (check["method"], check["manager"], check["by"]) == ("identity", "Mia Manager", "Paul Pickup")
 
@@ -199,13 +205,13 @@ async def test_a_failed_verification_item_sends_the_order_back_to_the_bench(desk
         assert screen_name(app) == "PickupScreen"
     assert state_of(desk, n) == "in_repair"
     st = Station.open(desk)
-    event = [e for e in orders.order_details(st, n)["events"] if e["kind"] == "order.back_to_bench"][-1]
+    event = [e for e in order_details(st, n)["events"] if e["kind"] == "order.back_to_bench"][-1]
     st.close()
     assert "Video image" in event["data"]["reason"] and "stripes at the top" in event["data"]["reason"]
 
 
 async def test_fees_owed_block_release_until_a_manager_waives_them(desk):
-    from screens.repair_order import RepairOrderScreen
+    from deskapp.screens.counter.repair_order import RepairOrderScreen
 
     n = ready_order(desk, serial="NB-X14-0042", line="laptop", quote=4500)
     app = new_app(desk, "en", terminal="P1")
@@ -244,14 +250,13 @@ async def test_rework_inside_and_outside_the_repair_warranty(desk, days_later, f
     clock = MovableClock(dt.datetime.now(TAIPEI))
     n = ready_order(desk, months=1, clock=clock)
     st = Station.open(desk, clock=clock)
-    from deskapp import pickup
 
     p = Actor(name="Paul Pickup", terminal="P1", role="pickup")
-    pickup.check_voucher(st, p, n, CODE)
-    view = pickup.look_up(st, p, n)
-    pickup.sign_off(st, p, n, pickup.SignOff({i: "pass" for i in view.checklist}, True, "黃淑芬"))
-    pickup.release(st, p, n)
-    pickup.farewell(st, p, n, {"wiped": True, "card": True, "belongings": True})
+    check_voucher(st, p, n, CODE)
+    view = look_up(st, p, n)
+    sign_off(st, p, n, SignOff({i: "pass" for i in view.checklist}, True, "黃淑芬"))
+    release(st, p, n)
+    farewell(st, p, n, {"wiped": True, "card": True, "belongings": True})
     st.close()
     clock.advance(days=days_later)
     app = new_app(desk, "en", terminal="P1", clock=clock)
@@ -287,7 +292,7 @@ async def test_rework_inside_and_outside_the_repair_warranty(desk, days_later, f
 
 
 async def test_the_counter_calls_the_next_pickup_number_not_a_drop_off(desk):
-    from deskapp.queue import take_number
+    from deskapp.reception.queue import take_number
 
     st = Station.open(desk, locale="en")
     kiosk = Actor.system(name="kiosk", terminal="kiosk")

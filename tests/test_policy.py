@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from deskapp.data_files import data_path, read_toml
-from deskapp.errors import ConfigError, DomainError
-from deskapp.i18n import LOCALES, translator
-from deskapp.policy import CAUSES, PurchaseFacts, load_policy, policy_from_dict
+from deskapp.rules.errors import ConfigError, DomainError
+from deskapp.rules.policy import CAUSES, PurchaseFacts, policy_from_dict
+from deskapp.settings.files import data_path, read_toml
+from deskapp.settings.i18n import LOCALES, translator
+from deskapp.settings.policy_file import load_policy
 
 POLICY = load_policy()
 BOUGHT = dt.date(2025, 11, 24)

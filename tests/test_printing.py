@@ -7,16 +7,16 @@ import json
 import sqlite3
 
 import pytest
-
 from conftest import make_front_desk, run_python
 from desk_pilot import new_app, settle, sign_in
-from deskapp.i18n import translator
+from deskapp.printing.thermal.blocks import Barcode, Document, Field, Text
+from deskapp.printing.thermal.connectors import PrinterError, check_url, send
+from deskapp.printing.thermal.escpos import render
+from deskapp.printing.thermal.layout import text_width, wrap
 from escpos_decode import decode
 from printer_listener import closed_port_url
-from printing.connectors import PrinterError, check_url, send
-from printing.document import Barcode, Document, Field, Text
-from printing.escpos import render
-from printing.layout import text_width, wrap
+
+from deskapp.settings.i18n import translator
 
 
 @pytest.mark.parametrize("paper,columns", [(58, 32), (80, 48)])
@@ -102,8 +102,8 @@ async def test_printer_down_the_number_is_still_issued_and_shown_large(tmp_path)
 
 
 async def test_voucher_with_the_printer_down_keeps_the_order_and_reprints_later(tmp_path, printer):
-    from deskapp.customers import find_by_phone
-    from deskapp.intake import complete
+    from deskapp.reception.pre_inspection import complete
+    from deskapp.records.customers import find_by_phone
     from deskapp.station import Actor, Station
 
     db = make_front_desk(tmp_path / "station", closed_port_url())
@@ -116,7 +116,7 @@ async def test_voucher_with_the_printer_down_keeps_the_order_and_reprints_later(
         "fault_confirmed": "no picture"})
     st.close()
     app = new_app(db, "en")
-    from screens.voucher import VoucherScreen
+    from deskapp.screens.reception.voucher import VoucherScreen
 
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(app, pilot, "Amy Reception")
@@ -145,10 +145,10 @@ async def test_voucher_with_the_printer_down_keeps_the_order_and_reprints_later(
 
 
 def test_a_failed_reprint_leaves_the_voucher_in_the_customers_hand_valid(tmp_path, printer):
-    from deskapp.customers import find_by_phone
-    from deskapp.hashing import matches
-    from deskapp.intake import complete
-    from deskapp.printouts import print_voucher
+    from deskapp.documents.thermal import print_voucher
+    from deskapp.reception.pre_inspection import complete
+    from deskapp.records.customers import find_by_phone
+    from deskapp.rules.hashing import matches
     from deskapp.station import Actor, Station
 
     db = make_front_desk(tmp_path / "station", printer.url)
@@ -178,9 +178,8 @@ def test_the_demo_closed_orders_reprint_as_complete_a4_repair_orders(tmp_path, l
     """`deskapp reprint --doc repair-order|quote|checklist --out FILE.pdf` from a demo station:
     the PDF read back has the words of the locale, CJK included, in three copies; the
     "no warranty" repair says the customer agreed; every reprint is logged."""
+    from deskapp.printing.pdf.render import find_cjk_font
     from pypdf import PdfReader
-
-    from printing.a4 import find_cjk_font
     from test_a4 import font_files
 
     db = tmp_path / "station.db"

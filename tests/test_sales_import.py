@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from deskapp.i18n import translator
-from deskapp.sales import ImportRejected, find_purchase, import_sales_csv
+from deskapp.records.purchases import ImportRejected, find_purchase, import_sales_csv
+from deskapp.settings.i18n import translator
 
 HEADER = "serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone\n"
 GOOD = (

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
 from conftest import spawn_workers
-from deskapp import events
-from deskapp.errors import StoreError
-from deskapp.i18n import translator
-from deskapp.schema import SCHEMA_VERSION, STEPS, migrate
-from deskapp.store import Store, StoreTooNew
+
+from deskapp.rules.errors import StoreError
+from deskapp.settings.i18n import translator
+from deskapp.storage import events
+from deskapp.storage.schema import SCHEMA_VERSION, STEPS, migrate
+from deskapp.storage.store import Store, StoreTooNew
 
 
 def test_station_file_uses_wal_full_sync_foreign_keys_and_busy_timeout(tmp_path):

@@ -1,6 +1,6 @@
 """What reaches a terminal or a printer is clean text."""
 
-from deskapp.text import clean, mask_phone
+from deskapp.rules.text import clean, mask_phone
 
 
 def test_escape_sequences_and_control_bytes_are_removed():

@@ -17,7 +17,7 @@ from deskapp.station import Actor, Station  # noqa: E402
 
 
 def queue_numbers(db: str, count: int, start_at: float) -> None:
-    from deskapp.queue import take_number
+    from deskapp.reception.queue import take_number
 
     station = Station.open(db, locale="en")
     actor = Actor.system(name="worker", terminal=f"T-{__import__('os').getpid()}")
@@ -33,8 +33,8 @@ def queue_numbers(db: str, count: int, start_at: float) -> None:
 
 
 def order_numbers(db: str, count: int, start_at: float) -> None:
-    from deskapp.customers import CustomerInput, create_customer
-    from deskapp.orders import IntakeInput, create_order
+    from deskapp.orders.creation import IntakeInput, create_order
+    from deskapp.records.customers import CustomerInput, create_customer
 
     station = Station.open(db, locale="en")
     actor = Actor.system(name="worker", terminal="T")
@@ -63,8 +63,8 @@ def release_ready(db: str, count: int, start_at: float) -> None:
     """Two pickup terminals press "release" on the same order at the same moment."""
     import os
 
-    from deskapp.errors import DomainError
-    from deskapp.pickup import release
+    from deskapp.counter.release import release
+    from deskapp.rules.errors import DomainError
 
     station = Station.open(db, locale="en")
     actor = Actor(name="pickup-person", terminal=f"P-{os.getpid()}", role="pickup")

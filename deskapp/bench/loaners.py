@@ -1,0 +1,40 @@
+"""Loaner devices during a repair (maintenance contract level 2 and up)."""
+
+from __future__ import annotations
+
+from deskapp.orders.model import get_order, locked_row
+from deskapp.rules import validate
+from deskapp.rules.dates import to_db
+from deskapp.rules.errors import DomainError
+from deskapp.storage import events
+
+
+def issue_loaner(station, actor, number: str, device: str) -> None:
+    device = validate.required_text("loaner_device", device, max_len=120)
+    order = get_order(station, number)
+    level = order.contract_level
+    if level is None or not station.policy.contract(level).loaner:
+        raise DomainError("error.no_loaner_in_contract", number=order.number)
+    with station.store.write() as conn:
+        row = locked_row(conn, number)
+        if conn.execute("SELECT 1 FROM loaners WHERE order_id = ? AND returned_at IS NULL", (row["id"],)).fetchone():
+            raise DomainError("error.loaner_out", number=row["number"])
+        conn.execute("INSERT INTO loaners (order_id, device, issued_at) VALUES (?, ?, ?)",
+                     (row["id"], device, to_db(station.now())))
+        events.record(conn, station, actor, "order.loaner_issued", order_id=row["id"], subject=row["number"],
+                      data={"device": device})
+
+
+def return_loaner(station, actor, number: str) -> None:
+    with station.store.write() as conn:
+        row = locked_row(conn, number)
+        cur = conn.execute("UPDATE loaners SET returned_at = ? WHERE order_id = ? AND returned_at IS NULL",
+                           (to_db(station.now()), row["id"]))
+        if cur.rowcount == 0:
+            raise DomainError("error.no_loaner_out", number=row["number"])
+        events.record(conn, station, actor, "order.loaner_returned", order_id=row["id"], subject=row["number"])
+
+
+def loaners_of(station, order_id: int) -> list[dict]:
+    return [dict(r) for r in station.store.query(
+        "SELECT device, issued_at, returned_at FROM loaners WHERE order_id = ? ORDER BY id", (order_id,))]

@@ -1,0 +1,93 @@
+"""The repair bench's work lists: the signed-in engineer's orders by what is due first,
+the unassigned pool, and passing an order to a colleague."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from deskapp.orders.model import get_order
+from deskapp.orders.moves import assign_engineer
+from deskapp.orders.reads import WITH_PARTIES
+from deskapp.rules import validate
+from deskapp.rules.dates import from_db
+from deskapp.rules.errors import DomainError, ValidationError
+from deskapp.storage import events
+
+BENCH_STATES = ("received", "diagnosing", "awaiting_approval", "approved", "in_repair", "waiting_parts")
+
+_SELECT = """SELECT o.number, o.state, o.chargeable, o.inspection_due_at, o.promised_at, o.assigned_engineer_id,
+       c.name AS customer, d.product_line, d.model, d.serial,
+       CASE WHEN o.state IN ('received', 'diagnosing') THEN o.inspection_due_at ELSE o.promised_at END AS due_at
+  FROM """ + WITH_PARTIES
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    number: str
+    state: str
+    customer: str
+    product_line: str
+    model: str
+    serial: str
+    due_kind: str  # inspection | completion
+    due_at: dt.datetime | None
+    minutes_left: int | None
+    status: str  # ok | at_risk | overdue
+    chargeable: bool
+
+
+def _item(station, row, now: dt.datetime) -> WorkItem:
+    due = from_db(row["due_at"])
+    left = None if due is None else int((due - now).total_seconds() // 60)
+    if left is None:
+        status = "ok"
+    elif left < 0:
+        status = "overdue"
+    elif left <= station.policy.at_risk_minutes:
+        status = "at_risk"
+    else:
+        status = "ok"
+    return WorkItem(row["number"], row["state"], row["customer"], row["product_line"], row["model"], row["serial"],
+                    "inspection" if row["state"] in ("received", "diagnosing") else "completion", due, left, status,
+                    bool(row["chargeable"]))
+
+
+def my_work(station, staff_id: int) -> list[WorkItem]:
+    """The engineer's open bench orders, what is due first at the top."""
+    marks = ",".join("?" * len(BENCH_STATES))
+    rows = station.store.query(
+        f"{_SELECT} WHERE o.assigned_engineer_id = ? AND o.state IN ({marks}) ORDER BY due_at, o.id",
+        (staff_id, *BENCH_STATES))
+    now = station.now()
+    return [_item(station, r, now) for r in rows]
+
+
+def unassigned_pool(station, limit: int = 200) -> list[WorkItem]:
+    marks = ",".join("?" * len(BENCH_STATES))
+    rows = station.store.query(
+        f"{_SELECT} WHERE o.assigned_engineer_id IS NULL AND o.state IN ({marks}) ORDER BY due_at, o.id LIMIT ?",
+        (*BENCH_STATES, limit))
+    now = station.now()
+    return [_item(station, r, now) for r in rows]
+
+
+def take(station, actor, number: str):
+    """Take an order from the unassigned pool."""
+    order = get_order(station, number)
+    if order.assigned_engineer_id is not None and order.assigned_engineer_id != actor.staff_id:
+        raise DomainError("error.already_assigned", number=order.number)
+    return assign_engineer(station, actor, number, actor.staff_id, "taken from the pool")
+
+
+def give(station, actor, number: str, colleague_id: int, reason: str):
+    """Hand an order to a colleague; the reason is required."""
+    reason = validate.required_text("reason", reason, max_len=200)
+    order = get_order(station, number)
+    if colleague_id == order.assigned_engineer_id:
+        raise ValidationError("colleague", "error.same_engineer")
+    result = assign_engineer(station, actor, number, colleague_id, reason)
+    with station.store.write() as conn:
+        events.record(conn, station, actor, "order.handed_over", order_id=order.id, subject=order.number,
+                      data={"from": order.assigned_engineer_id, "to": colleague_id, "reason": reason})
+    return result

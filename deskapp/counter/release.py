@@ -1,0 +1,25 @@
+"""TODO docstring"""
+
+from __future__ import annotations
+
+from deskapp.counter.voucher_check import fresh_holder_check
+from deskapp.orders.model import RepairOrder, locked_row
+from deskapp.orders.moves import advance
+from deskapp.rules.dates import local_time
+from deskapp.rules.errors import DomainError
+from deskapp.rules.lifecycle import State
+
+
+def release(station, actor, number: str) -> RepairOrder:
+    """Hand the device over. Exactly once: under the write lock, a second release (from this
+    terminal or another) is refused with when it was released."""
+    with station.store.write() as conn:
+        row = locked_row(conn, number)
+        if row["state"] in (State.RELEASED, State.CLOSED):
+            raise DomainError("error.already_released", number=row["number"], at=local_time(station, row["released_at"]))
+        holder = fresh_holder_check(station, row["holder_check"])
+        if not holder:  # checked too long ago (or never): check the voucher again
+            raise DomainError("error.release_needs_holder_check", number=row["number"])
+        # the release event says how the person was verified (voucher code, or which manager checked the ID)
+        return advance(station, actor, number, "release", verified_by=holder.get("method"),
+                       manager=holder.get("manager"))

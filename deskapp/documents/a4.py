@@ -1,0 +1,219 @@
+"""The A4 documents and the thermal repair order, from the store to plain data to paper.
+
+- :func:`repair_order_data`, :func:`quote_data`, :func:`checklist_data` read an order and
+  return plain strings in the station's language (nothing printer-specific);
+- :mod:`printing.sheets` lays them out as A4 sheets, :mod:`printing.a4` renders PDF, and
+  :mod:`printing.documents` the thermal receipt;
+- :func:`write_pdf` and :func:`print_repair_order_receipt` produce them and log every
+  print and reprint, like the vouchers. The screens and ``deskapp reprint`` call these.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deskapp.documents.order_record import order_details
+from deskapp.documents.thermal import print_document, station_block
+from deskapp.orders.model import get_order
+from deskapp.rules.dates import from_db, local_time
+from deskapp.rules.text import mask_phone
+from deskapp.settings.checklists import verification_items
+from deskapp.storage import events
+
+A4_DOCS = ("repair-order", "quote", "checklist")
+COPIES = ("stub", "engineer", "customer")  # 存根聯, 工程師聯, 客戶聯
+
+
+def _device(tr, dev: dict) -> str:
+    return " ".join(x for x in (tr.t(f"product_line.{dev['product_line']}"), dev["brand"], dev["model"]) if x)
+
+
+def _when(station, value) -> str:
+    return local_time(station, value) if value else ""
+
+
+def repair_warranty_ends(station, d: dict) -> str:
+    """The repair warranty's last day (the policy's rule), counted from the day of release."""
+    months = d["repair"]["warranty_months"] or 0
+    if not months or not d["released_at"]:
+        return ""
+    ends = station.policy.repair_warranty_end(from_db(d["released_at"]).astimezone(station.tz).date(), months)
+    return ends.isoformat() if ends else ""
+
+
+def _yes_no(tr, flag, reason: str) -> str:
+    if flag is None:
+        return "-"
+    return tr.t("doc.yes") if flag else tr.t("doc.no_because", reason=reason)
+
+
+def charge_label(tr, charge: dict) -> str:
+    """How a charge reads to the customer: the inspection fee with its category; a quote
+    without its description (that is the answer method)."""
+    label = tr.t(f"charge.{charge['kind']}")
+    if charge["kind"] == "inspection_fee" and tr.has(f"category.{charge['description']}"):
+        return f"{label} ({tr.t('category.' + charge['description'])})"
+    if charge["kind"] == "quote" or not charge["description"]:
+        return label
+    return f"{label} ({charge['description']})"
+
+
+def repair_order_data(station, number: str) -> dict:
+    tr, money = station.tr, station.policy.money
+    d = order_details(station, number)
+    diag = d["diagnoses"][-1] if d["diagnoses"] else None
+    months = d["repair"]["warranty_months"]
+    if d["repair"]["outcome"] == "unrepaired":
+        warranty = tr.t("doc.repair_warranty_unrepaired")
+    elif months is None:
+        warranty = tr.t("doc.repair_warranty_not_set")
+    elif months == 0:
+        warranty = tr.t("doc.repair_warranty_none_consent" if d["repair"]["no_warranty_consent"]
+                        else "doc.repair_warranty_none")
+    else:
+        ends = repair_warranty_ends(station, d)
+        warranty = tr.t("doc.repair_warranty_months", months=months) + (f"  ({tr.t('doc.until', date=ends)})"
+                                                                           if ends else "")
+    parts = [(p["part"], str(p["quantity"]), _yes_no(tr, p["old_part_returned"], p["old_part_reason"]))
+             for p in d["repair"]["parts"]]
+    charges = [(charge_label(tr, c), money(c["amount"])) for c in d["money"]["charges"]]
+    payments = [(tr.t(f"payment_method.{p['method']}") + (f" · {tr.t('doc.invoice')} {p['invoice_no']}"
+                                                           if p["invoice_no"] else f" · {tr.t('doc.invoice_declined')}"),
+                 money(p["amount"])) for p in d["money"]["payments"]]
+    holder = d["pickup"]["holder_check"]
+    return {
+        "number": d["number"],
+        "received": _when(station, d["created_at"]),
+        "released": _when(station, d["released_at"]),
+        "customer": d["customer"]["name"],
+        "phone": mask_phone(d["customer"]["phones"][0]) if d["customer"]["phones"] else "",
+        "device": _device(tr, d["device"]),
+        "serial": d["device"]["serial"],
+        "warranty": tr.t(f"warranty_status.{d['warranty']['status']}"),
+        "fault_reported": d["fault"]["reported"],
+        "fault_confirmed": d["fault"]["confirmed"] or d["fault"]["reported"],
+        "findings": diag["findings"] if diag else "",
+        "cause": diag["cause"] if diag else "",
+        "work": d["repair"]["record"] or (tr.t("doc.returned_unrepaired", reason=tr.t(
+            f"unrepaired.{d['repair']['unrepaired_reason']}") if tr.has(f"unrepaired.{d['repair']['unrepaired_reason']}")
+            else d["repair"]["unrepaired_reason"]) if d["repair"]["outcome"] == "unrepaired" else ""),
+        "engineer": d["engineer"] or "",
+        "minutes": d["repair"]["minutes"] or 0,
+        "parts": parts,
+        "charges": charges,
+        "payments": payments,
+        "total": money(d["money"]["charged"]),
+        "paid": money(d["money"]["paid"]),
+        "due": money(d["money"]["due"]),
+        "waiver": d["money"]["waiver_reason"],
+        "repair_warranty": warranty,
+        "warranty_scope": tr.t("doc.warranty_scope", fault=d["fault"]["confirmed"] or d["fault"]["reported"]),
+        "sticker": _yes_no(tr, d["pickup"]["sticker_applied"], d["pickup"]["sticker_reason"]),
+        "card": _yes_no(tr, d["pickup"]["card_left"], d["pickup"]["card_reason"]),
+        "verified_by": d["verification"]["signed_by"],
+        "verified_at": _when(station, d["verification"]["at"]),
+        "holder_check": tr.t(f"pickup.method_{holder['method']}") if holder else "",
+        "rework_of": d["rework_of"] or "",
+    }
+
+
+def quote_data(station, number: str) -> dict:
+    tr, money = station.tr, station.policy.money
+    d = order_details(station, number)
+    q = d["quote"]
+    return {
+        "number": d["number"],
+        "customer": d["customer"]["name"],
+        "phone": mask_phone(d["customer"]["phones"][0]) if d["customer"]["phones"] else "",
+        "device": _device(tr, d["device"]),
+        "serial": d["device"]["serial"],
+        "fault": d["fault"]["confirmed"] or d["fault"]["reported"],
+        "lines": [(tr.t(f"bench.kind_{l['kind']}"), l["description"], str(l["quantity"]), money(l["unit_price"]),
+                   money(l["amount"])) for l in q["lines"]],
+        "total": money(q["total"]),
+        "inspection_fee": money(q["inspection_fee"]),
+        "grand_total": money(q["grand_total"]),
+        "valid_until": q["valid_until"] or "",
+        "status": tr.t(f"bench.quote_state_{q['status']}"),
+        "answer": tr.t(f"bench.answer_{q['answer']}") if q["answer"] else "",
+    }
+
+
+def checklist_data(station, number: str) -> dict:
+    tr = station.tr
+    d = order_details(station, number)
+    record = d["pickup"]["verification"] or {}
+    results = record.get("items", {})
+    items = [(tr.t(f"verify.{i}"), tr.t(f"pickup.result_{results[i]}") if i in results else "")
+             for i in verification_items(d["device"]["product_line"])]
+    fault = {True: tr.t("pickup.result_pass"), None: tr.t("pickup.result_na"), False: ""}[record.get("fault_gone")] \
+        if record else ""
+    return {
+        "number": d["number"],
+        "customer": d["customer"]["name"],
+        "device": _device(tr, d["device"]),
+        "serial": d["device"]["serial"],
+        "fault": d["fault"]["confirmed"] or d["fault"]["reported"],
+        "items": items,
+        "fault_gone": fault,
+        "signed_by": d["verification"]["signed_by"],
+        "verified_at": _when(station, d["verification"]["at"]),
+        "note": record.get("note", ""),
+    }
+
+
+def sheet_for(station, number: str, doc: str):
+    """The A4 sheet of ``doc`` (repair-order | quote | checklist) for an order."""
+    from deskapp.printing.pdf import sheets
+
+    tr, block = station.tr, station_block(station)
+    if doc == "repair-order":
+        return sheets.repair_order(tr, block, repair_order_data(station, number),
+                                   copies=tuple(tr.t(f"doc.copy_{c}") for c in COPIES))
+    if doc == "quote":
+        return sheets.quote(tr, block, quote_data(station, number))
+    if doc == "checklist":
+        return sheets.checklist(tr, block, checklist_data(station, number))
+    raise ValueError(doc)
+
+
+def default_pdf_path(station, number: str, doc: str) -> Path:
+    """``documents/R2611-00042-repair-order.pdf`` beside the station file (or ``[documents] pdf_dir``)."""
+    folder = Path(station.config.pdf_dir) if station.config.pdf_dir else station.directory / "documents"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{get_order(station, number).number}-{doc}.pdf"
+
+
+def pdf_font_embedded(station) -> bool:
+    """Will the A4 PDFs embed a Chinese font (so any viewer shows them alike)?"""
+    from deskapp.printing.pdf.render import find_cjk_font
+
+    return find_cjk_font(station.config.pdf_font or None, station.config.locale) is not None
+
+
+def write_pdf(station, actor, number: str, doc: str, out: str | Path | None = None, *, reprint: bool = False) -> bytes:
+    """Render ``doc`` as PDF (to ``out`` if given) and log it like any print."""
+    from deskapp.printing.pdf.render import render_pdf_with_info
+
+    order = get_order(station, number)
+    pdf, info = render_pdf_with_info(sheet_for(station, number, doc), font_path=station.config.pdf_font or None)
+    if out is not None:
+        Path(out).write_bytes(pdf)
+    with station.store.write() as conn:
+        events.record(conn, station, actor, f"print.{doc.replace('-', '_')}_pdf", order_id=order.id,
+                      subject=order.number, data={"out": str(out) if out else None, "reprint": reprint,
+                                                  "outcome": "written", "font_embedded": info["embedded"]})
+    return pdf
+
+
+def repair_order_receipt(station, number: str):
+    from deskapp.printing.thermal import tickets as documents
+
+    return documents.repair_order(station.tr, station_block(station), repair_order_data(station, number))
+
+
+def print_repair_order_receipt(station, actor, number: str, *, reprint: bool = False, printer: str | None = None):
+    order = get_order(station, number)
+    print_document(station, actor, repair_order_receipt(station, number), subject=order.number, order_id=order.id,
+                   reprint=reprint, printer=printer)
+

@@ -1,0 +1,147 @@
+"""Pre-inspection (預檢), step by step, in the order of the station standard (seed 004).
+
+The screen gathers the fields; this module checks each step, takes the warranty
+decision, and at the end creates the customer (if new), the dealer (if any) and the
+repair order in one go, or records the refusal. Steps and their phrases are data here
+so the screen and its tests follow the same order.
+"""
+
+from __future__ import annotations
+
+from deskapp.orders.creation import (
+    IntakeInput,
+    Refused,
+    create_order,
+    dealer_end_customer_check,
+    warranty_for,
+)
+from deskapp.reception import drafts
+from deskapp.records.customers import (
+    CustomerInput,
+    create_customer,
+    create_dealer,
+    find_by_phone,
+)
+from deskapp.rules import validate
+from deskapp.rules.errors import ValidationError
+from deskapp.storage import events
+
+STEPS = ("fault", "customer", "purchase", "fees", "inspection", "confirm")
+PROOFS = ("invoice", "packing_list", "none")
+
+# The standard phrases shown beside each step (keys under phrase.*), in the order read.
+PHRASES = {
+    "fault": ("queue.ask_number", "pre_inspection.ask_fault", "pre_inspection.restate"),
+    "customer": ("pre_inspection.ask_contact",),
+    "purchase": ("pre_inspection.ask_invoice",),
+    "fees": (),  # the warranty decision's own phrases
+    "inspection": ("pre_inspection.ask_open", "pre_inspection.backup_reminder"),
+    "confirm": ("pre_inspection.restate", "voucher.hand_over"),
+}
+
+
+def _flag(data: dict, name: str, key: str) -> None:
+    if not data.get(name):
+        raise ValidationError(name, key)
+
+
+def check_step(station, step: str, data: dict) -> None:
+    """Raise ValidationError (naming the field) if ``step`` is not complete; Refused for a
+    dealer who cannot give the end customer."""
+    if step == "fault":
+        validate.required_text("fault_told", data.get("fault_told"), max_len=500)
+        validate.required_text("fault_restated", data.get("fault_restated"), max_len=500)
+        _flag(data, "customer_confirmed", "error.needs_customer_confirmation")
+    elif step == "customer":
+        if data.get("via_dealer"):
+            validate.required_text("dealer_name", data.get("dealer_name"))
+            validate.phone("dealer_phone", data.get("dealer_phone"))
+            dealer_end_customer_check(data.get("name", ""), data.get("phone", ""))
+        if not data.get("customer_id"):  # top to bottom, as the fields stand on the screen
+            validate.phone("phone", data.get("phone"))
+            validate.required_text("name", data.get("name"), max_len=60)
+            validate.optional_text("company", data.get("company"), max_len=80)
+    elif step == "purchase":
+        validate.choice("proof", data.get("proof") or "", PROOFS)
+        validate.serial("serial", data.get("serial"))
+        line = data.get("product_line") or ""
+        if line not in station.policy.product_lines:
+            raise ValidationError("product_line", "error.pick_product_line")
+        if data.get("proof") == "invoice":
+            validate.required_text("invoice_no", data.get("invoice_no"), max_len=30)
+        validate.optional_text("brand", data.get("brand"), max_len=40)
+        validate.optional_text("model", data.get("model"), max_len=60)
+    elif step == "fees":
+        _flag(data, "fees_acknowledged", "error.needs_fees_acknowledged")
+    elif step == "inspection":
+        _flag(data, "backup_reminder", "error.needs_backup_reminder")
+        validate.optional_text("appearance_notes", data.get("appearance_notes"), max_len=300)
+        validate.optional_text("non_standard_parts", data.get("non_standard_parts"), max_len=300)
+        if len(str(data.get("passcode") or "")) > 64:
+            raise ValidationError("passcode", "error.field_too_long", max=64, length=len(data["passcode"]))
+    elif step == "confirm":
+        validate.required_text("fault_confirmed", data.get("fault_confirmed"), max_len=500)
+
+
+def step_done(station, actor, step: str, data: dict, draft_id: int | None) -> int:
+    """Record that a step of the standard was completed (and save the draft with it)."""
+    draft_id = drafts.save(station, actor, step, data, draft_id)
+    with station.store.write() as conn:
+        events.record(conn, station, actor, "intake.step", subject=step, data={"draft_id": draft_id})
+    return draft_id
+
+
+def decide(station, data: dict):
+    """The warranty decision for the device described in the purchase step."""
+    return warranty_for(station, serial=data.get("serial", ""), product_line=data.get("product_line", ""),
+                        invoice_no=data.get("invoice_no", "") if data.get("proof") == "invoice" else "")
+
+
+def lookup_customers(station, phone_prefix: str, limit: int = 8):
+    return find_by_phone(station, phone_prefix, limit=limit)
+
+
+def record_refusal(station, actor, data: dict, refused: Refused, draft_id: int | None = None) -> None:
+    """The refusal path: recorded (who, which device, why), no order; the draft is closed."""
+    with station.store.write() as conn:
+        events.record(conn, station, actor, "intake.refused", subject=str(data.get("serial") or ""),
+                      data={"reasons": [r.code for r in refused.decision.reasons],
+                            "customer": data.get("name", ""), "dealer": data.get("dealer_name", "") or None})
+    if draft_id is not None:
+        drafts.finish(station, draft_id, "refused")
+
+
+def complete(station, actor, data: dict, draft_id: int | None = None):
+    """Every step checked again, then the customer/dealer (if new) and the order are created."""
+    for step in STEPS:
+        check_step(station, step, data)
+    customer_id = data.get("customer_id")
+    if not customer_id:
+        customer_id = create_customer(station, actor, CustomerInput(
+            name=data["name"], phones=[data["phone"]], company=data.get("company", ""))).id
+    dealer_id = None
+    if data.get("via_dealer"):
+        dealer_id = create_dealer(station, actor, data["dealer_name"], data["dealer_phone"]).id
+    intake = {
+        "proof": data.get("proof"),
+        "invoice_copy_kept": bool(data.get("invoice_copy_kept")),
+        "fault_restated": data.get("fault_restated", ""),
+        "customer_confirmed": True,
+        "fees_acknowledged": True,
+        "accessories": list(data.get("accessories", [])),
+        "appearance_items": list(data.get("appearance_items", [])),
+        "appearance_notes": validate.optional_text("appearance_notes", data.get("appearance_notes"), max_len=300),
+        "non_standard_parts": validate.optional_text("non_standard_parts", data.get("non_standard_parts"), max_len=300),
+        "fault_reproduced": bool(data.get("fault_reproduced")),
+        "backup_reminder_given": True,
+    }
+    order = create_order(station, actor, IntakeInput(
+        customer_id=customer_id, product_line=data["product_line"], serial=data["serial"],
+        fault_reported=data["fault_told"], fault_confirmed=data["fault_confirmed"], brand=data.get("brand", ""),
+        model=data.get("model", ""), invoice_no=data.get("invoice_no", "") if data.get("proof") == "invoice" else "",
+        dealer_id=dealer_id, queue_code=data.get("queue_code") or None, intake=intake,
+        passcode=str(data.get("passcode") or ""),
+    ))
+    if draft_id is not None:
+        drafts.finish(station, draft_id, "done", order.id)
+    return order

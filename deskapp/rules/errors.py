@@ -1,0 +1,55 @@
+"""Errors a person at the station can act on.
+
+Every error carries an i18n key and its parameters, so the same error reads right in
+zh_TW, zh_CN and en wherever it is shown (CLI, screens). ``str(error)`` gives English
+for logs and tracebacks.
+"""
+
+from __future__ import annotations
+
+
+class TKey(str):
+    """A parameter that is itself a catalog key (a state or action name): translated too."""
+
+
+class DeskError(Exception):
+    """Base of every error deskapp shows to staff."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(key)
+
+    def render(self, tr) -> str:
+        """The message in the translator's locale."""
+        params = {k: tr.t(v) if isinstance(v, TKey) else v for k, v in self.params.items()}
+        return tr.t(self.key, **params)
+
+    def __str__(self) -> str:  # English, for logs
+        from deskapp.settings.i18n import translator
+
+        return self.render(translator("en"))
+
+
+class ValidationError(DeskError):
+    """One field's input is wrong; ``field`` names it so a screen can show the message beside it."""
+
+    def __init__(self, field: str, key: str, /, **params: object) -> None:
+        self.field = field
+        super().__init__(key, **params)
+
+
+class DomainError(DeskError):
+    """A station rule forbids what was asked (an illegal transition, a refused request)."""
+
+
+class NotFound(DeskError):
+    """The thing asked for does not exist."""
+
+
+class StoreError(DeskError):
+    """The station file cannot be used (too new, busy for too long, unreadable)."""
+
+
+class ConfigError(DeskError):
+    """A data file (policy, station, catalog) is invalid."""

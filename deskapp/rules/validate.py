@@ -1,0 +1,83 @@
+"""Field validation: each function returns the clean value or raises a ValidationError
+naming the field, with a message staff can act on (in the station's locale)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from deskapp.rules.errors import ValidationError
+from deskapp.rules.text import clean, digits_only
+
+SERIAL_RE = re.compile(r"[A-Z0-9][A-Z0-9\-/.]{2,39}")
+PIN_RE = re.compile(r"\d{4,8}")
+
+
+def required_text(field: str, value: object, *, max_len: int = 60) -> str:
+    text = clean(value)
+    if not text:
+        raise ValidationError(field, "error.field_required")
+    if len(text) > max_len:
+        raise ValidationError(field, "error.field_too_long", max=max_len, length=len(text))
+    return text
+
+
+def optional_text(field: str, value: object, *, max_len: int = 200, multiline: bool = False) -> str:
+    text = clean(value, multiline=multiline)
+    if len(text) > max_len:
+        raise ValidationError(field, "error.field_too_long", max=max_len, length=len(text))
+    return text
+
+
+def phone(field: str, value: object) -> str:
+    """Keep digits (and a leading +): '0912-345 678' -> '0912345678'."""
+    raw = clean(value)
+    if not raw:
+        raise ValidationError(field, "error.field_required")
+    if re.search(r"[^\d\s\-+().#]", raw):
+        raise ValidationError(field, "error.phone_characters", value=raw)
+    digits = digits_only(raw)
+    if not 6 <= len(digits) <= 15:
+        raise ValidationError(field, "error.phone_length", value=raw, count=len(digits))
+    return ("+" if raw.startswith("+") else "") + digits
+
+
+def phone_prefix(value: object) -> str:
+    raw = clean(value)
+    return ("+" if raw.startswith("+") else "") + digits_only(raw)
+
+
+def serial(field: str, value: object) -> str:
+    text = clean(value).upper().replace(" ", "")
+    if not text:
+        raise ValidationError(field, "error.field_required")
+    if not SERIAL_RE.fullmatch(text):
+        raise ValidationError(field, "error.serial_format", value=text)
+    return text
+
+
+def iso_date(field: str, value: object, *, not_after: dt.date | None = None) -> dt.date:
+    text = clean(value)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValidationError(field, "error.date_format", value=text)
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(field, "error.date_invalid", value=text) from None
+    if not_after is not None and day > not_after:
+        raise ValidationError(field, "error.date_in_future", value=text)
+    return day
+
+
+def pin(field: str, value: object) -> str:
+    text = str(value or "").strip()
+    if not PIN_RE.fullmatch(text):
+        raise ValidationError(field, "error.pin_format")
+    return text
+
+
+def choice(field: str, value: object, allowed: tuple[str, ...] | list[str]) -> str:
+    text = clean(value)
+    if text not in allowed:
+        raise ValidationError(field, "error.choice", value=text, allowed=", ".join(allowed))
+    return text

@@ -1,0 +1,518 @@
+"""A4 documents (repair order, inspection report, ...) as plain data, rendered to PDF.
+
+A :class:`Sheet` is a title, an order number, the station's contact lines and a tuple
+of blocks; :func:`render_pdf` renders it once per copy label (stub / engineer /
+customer), each copy starting on a new page with its own "page x / y" numbering.
+
+Fonts: the text is set in one TrueType CJK font (wqy-zenhei, AR PL UMing, Microsoft
+JhengHei, ...; see :func:`find_cjk_font`) which is *embedded* (subset) in the PDF, so it
+prints the same from any viewer or printer, Latin text included. OpenType/CFF fonts
+(Noto CJK) cannot be embedded by reportlab and are skipped. Without any TrueType CJK
+font the built-in CID fonts MSung-Light / STSong-Light are used: they are *not*
+embedded and the viewer substitutes a font of its own (``render_pdf_with_info`` says
+which happened).
+
+Takes plain data only: never imports deskapp, Textual or the store.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    TableStyle,
+)
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Spacer as RLSpacer
+from reportlab.platypus import Table as RLTable
+
+# --------------------------------------------------------------------------- the data
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Fields:
+    pairs: tuple[tuple[str, str], ...]
+    columns: int = 2
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...] = ()  # fractions of the frame width; () = equal
+    align: tuple[str, ...] = ()  # per column: left | right | center
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Checks:
+    items: tuple[tuple[str, str], ...]  # (label, mark), the mark text given by the caller
+
+
+@dataclass(frozen=True)
+class Boxes:
+    labels: tuple[str, ...]
+    height_mm: float = 22
+
+
+@dataclass(frozen=True)
+class Signatures:
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Spacer:
+    mm: float = 4
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    number: str
+    blocks: tuple
+    station: tuple[str, ...] = ()  # name first, then address / phone / hours / e-mail
+    copies: tuple[str, ...] = ("",)
+    footer: str = ""
+    lang: str = "zh_TW"
+
+
+# --------------------------------------------------------------------------- fonts
+
+KNOWN_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/truetype/arphic/ukai.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "C:/Windows/Fonts/msjh.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/mingliu.ttc",
+    "C:/Windows/Fonts/simsun.ttc",
+    "/Library/Fonts/Arial Unicode.ttf",
+    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
+)
+ENV_FONT = "DESKAPP_PDF_FONT"
+_LOADED: dict[tuple[str, int], TTFont | None] = {}  # (path, subfont) -> font; None = no such subfont
+_REGISTERED: set[str] = set()
+
+
+def _load(path: str, index: int) -> TTFont | None:
+    """The TrueType font at path/index, loaded once per process; None past the last subfont."""
+    key = (path, index)
+    if key not in _LOADED:
+        try:
+            _LOADED[key] = TTFont(f"DeskCJK-{len(_LOADED)}", path, subfontIndex=index)
+        except TTFError as e:
+            if index and "subfontIndex" in str(e):
+                _LOADED[key] = None
+            else:
+                raise
+    return _LOADED[key]
+
+
+def _region(lang: str) -> str:
+    return lang.split("_")[1].upper() if "_" in lang else "TW"
+
+
+def _probe(path: str, lang: str, strict: bool) -> tuple[str, int] | None:
+    """(path, subfont) if path is an embeddable TrueType font with Chinese glyphs. Subfonts
+    named for a region (AR PL UMing CN/HK/TW) are chosen by ``lang``; else subfont 0."""
+    if not Path(path).is_file():
+        if strict:
+            raise ValueError(f"PDF font {path!r} does not exist")
+        return None
+    try:
+        first = _load(path, 0)
+    except Exception as e:  # CFF outlines (Noto CJK .otf/.ttc), a broken file, not a font at all
+        if strict:
+            raise ValueError(f"PDF font {path!r} is not a TrueType font reportlab can embed: {e}") from None
+        return None
+    index, font = 0, first
+    if path.lower().endswith(".ttc"):
+        want = _region(lang).encode()
+        i = 0
+        while (face := _load(path, i)) is not None:
+            if face.face.name.upper().endswith(want):
+                index, font = i, face
+                break
+            i += 1
+    if not {ord("中"), ord("單")} <= set(font.face.charToGlyph):
+        if strict:
+            raise ValueError(f"PDF font {path!r} has no Chinese glyphs")
+        return None
+    return path, index
+
+
+def find_cjk_font(preferred: str | None = None, lang: str = "zh_TW") -> tuple[str, int] | None:
+    """(path, subfont index) of an embeddable TrueType font able to show Chinese, or None.
+
+    ``preferred``, then ``$DESKAPP_PDF_FONT``, then the usual Linux/Windows/macOS files. A
+    preferred or configured font that is missing or unusable raises ValueError naming it.
+    """
+    if preferred is not None:
+        return _probe(str(preferred), lang, strict=True)
+    if os.environ.get(ENV_FONT):
+        return _probe(os.environ[ENV_FONT], lang, strict=True)
+    for path in KNOWN_FONTS:
+        if found := _probe(path, lang, strict=False):
+            return found
+    return None
+
+
+def _font_for(lang: str, font_path: str | None) -> tuple[str, dict]:
+    """Register the font for this document; its name and the info dict."""
+    found = find_cjk_font(font_path, lang)
+    if found is None:
+        name = "STSong-Light" if lang == "zh_CN" else "MSung-Light"
+        if name not in _REGISTERED:
+            pdfmetrics.registerFont(UnicodeCIDFont(name))
+            _REGISTERED.add(name)
+        return name, {"font": name, "subfont": None, "embedded": False}
+    font = _load(*found)
+    if font.fontName not in _REGISTERED:
+        pdfmetrics.registerFont(font)
+        _REGISTERED.add(font.fontName)
+    return font.fontName, {"font": found[0], "subfont": found[1], "embedded": True}
+
+
+# --------------------------------------------------------------------------- text
+
+_WORDS = {"zh_TW": ("日期", "第 {x} / {y} 頁"), "zh_CN": ("日期", "第 {x} / {y} 页"),
+          "en": ("Date", "Page {x} / {y}")}
+
+
+def clean(text, newlines: bool = False) -> str:
+    """Text without control/format characters; newlines kept (normalised) or made spaces."""
+    text = "" if text is None else str(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = text.replace("\t", " ")
+    out = "".join(c for c in text if c == "\n" or unicodedata.category(c) not in ("Cc", "Cf", "Cs"))
+    return out if newlines else " ".join(out.split("\n"))
+
+
+def _markup(text, newlines: bool = True) -> str:
+    """Text safe to put in a reportlab Paragraph: cleaned, XML-escaped, newlines as <br/>."""
+    return html.escape(clean(text, newlines), quote=False).replace("\n", "<br/>")
+
+
+# --------------------------------------------------------------------------- layout
+
+MARGIN = 15 * mm
+PAGE_W, PAGE_H = A4
+FRAME_W = PAGE_W - 2 * MARGIN
+FOOTER_H = 8 * mm
+GRID = colors.HexColor("#888888")
+SHADE = colors.HexColor("#e8e8e8")
+GREY = colors.HexColor("#555555")
+_ALIGN = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
+
+
+class _Styles:
+    def __init__(self, font: str, lang: str) -> None:
+        wrap = None if lang == "en" else "CJK"
+
+        def style(name, size, **kw):
+            return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.35, wordWrap=wrap, **kw)
+
+        self.font = font
+        self.body = style("body", 9.5)
+        self.label = style("label", 8, textColor=GREY)
+        self.heading = style("heading", 10.5, backColor=SHADE, borderPadding=(1.5, 3, 2, 3), leftIndent=3,
+                             rightIndent=3, spaceBefore=3, spaceAfter=4)
+        self.station_name = style("station_name", 13)
+        self.station_line = style("station_line", 8, textColor=GREY)
+        self.cells = {a: style(f"cell_{a}", 9, alignment=v) for a, v in _ALIGN.items()}
+        self.head_cells = {a: style(f"head_{a}", 9, alignment=v) for a, v in _ALIGN.items()}
+
+
+def _p(text, style) -> RLParagraph:
+    return RLParagraph(_markup(text), style)
+
+
+def _table_style(*extra) -> TableStyle:
+    return TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                       ("RIGHTPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                       ("BOTTOMPADDING", (0, 0), (-1, -1), 3), *extra])
+
+
+def _fields(block: Fields, st: _Styles) -> list:
+    """Label and value side by side (the label in a shaded cell), ``columns`` pairs a row:
+    one line a field instead of two keeps a repair order on one page."""
+    cols = max(1, block.columns)
+    cells = [[_p(label, st.label), _p(value, st.body)] for label, value in block.pairs]
+    cells += [["", ""]] * (-len(cells) % cols)
+    rows = [[c for pair in cells[i:i + cols] for c in pair] for i in range(0, len(cells), cols)] or [[""] * 2 * cols]
+    label_w = FRAME_W / cols * (0.3 if cols > 1 else 0.18)
+    widths = [label_w, FRAME_W / cols - label_w] * cols
+    shade = [("BACKGROUND", (2 * i, 0), (2 * i, -1), SHADE) for i in range(cols)]
+    # splitInRow: a field as long as a page (a 2,000-character repair record) flows on
+    # instead of failing the whole document with a LayoutError
+    return [RLTable(rows, colWidths=widths, splitInRow=1,
+                    style=_table_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), *shade))]
+
+
+def _table(block: Table, st: _Styles) -> list:
+    n = len(block.headers)
+    widths = block.widths or (1,) * n
+    if len(widths) != n:
+        raise ValueError(f"Table has {n} headers but {len(widths)} widths")
+    align = tuple(block.align) + ("left",) * (n - len(block.align))
+    rows = [tuple(r) + ("",) * (n - len(r)) for r in block.rows] or [("",) * n]
+    if any(len(r) != n for r in rows):
+        raise ValueError(f"Table row longer than its {n} headers")
+    data = [[_p(h, st.head_cells[align[i]]) for i, h in enumerate(block.headers)]]
+    data += [[_p(c, st.cells[align[i]]) for i, c in enumerate(r)] for r in rows]
+    total = sum(widths)
+    return [RLTable(data, colWidths=[FRAME_W * w / total for w in widths], repeatRows=1, splitInRow=1,
+                    style=_table_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, 0), SHADE)))]
+
+
+def _checks(block: Checks, st: _Styles) -> list:
+    if not block.items:
+        return []
+    half = (len(block.items) + 1) // 2
+    left, right = block.items[:half], block.items[half:]
+    rows = []
+    for i, (label, mark) in enumerate(left):
+        row = [_p(label, st.body), _p(mark, st.cells["center"])]
+        row += [_p(right[i][0], st.body), _p(right[i][1], st.cells["center"])] if i < len(right) else ["", ""]
+        rows.append(row)
+    w = FRAME_W / 2
+    style = _table_style(("BOX", (0, 0), (1, -1), 0.5, GRID), ("INNERGRID", (0, 0), (1, -1), 0.5, GRID))
+    if right:
+        style.add("BOX", (2, 0), (3, len(right) - 1), 0.5, GRID)
+        style.add("INNERGRID", (2, 0), (3, len(right) - 1), 0.5, GRID)
+    return [RLTable(rows, colWidths=[w * 0.68, w * 0.32] * 2, style=style)]
+
+
+def _boxes(block: Boxes, st: _Styles) -> list:
+    out, gap, per_row = [], 4 * mm, 3
+    for start in range(0, len(block.labels), per_row):
+        labels = block.labels[start:start + per_row]
+        n = len(labels)
+        box_w = (FRAME_W - gap * (n - 1)) / n
+        row, widths, style = [], [], _table_style()
+        for i, label in enumerate(labels):
+            if i:
+                row.append("")
+                widths.append(gap)
+            row.append(_p(label, st.label))
+            widths.append(box_w)
+            style.add("BOX", (2 * i, 0), (2 * i, 0), 0.8, colors.black)
+        out += [RLSpacer(1, 3 * mm)] if out else []
+        out.append(RLTable([row], colWidths=widths, rowHeights=[block.height_mm * mm], style=style))
+    return out
+
+
+def _signatures(block: Signatures, st: _Styles, lang: str) -> list:
+    if not block.labels:
+        return []
+    date = _WORDS.get(lang, _WORDS["en"])[0]
+    n, gap = len(block.labels), 8 * mm
+    each = min((FRAME_W - gap * (n - 1)) / n, (FRAME_W - gap) / 2)
+    row, widths, style = [], [], _table_style(("TOPPADDING", (0, 0), (-1, -1), 1))
+    for i, label in enumerate(block.labels):
+        if i:
+            row.append("")
+            widths.append(gap)
+        c = len(row)
+        row += [_p(label, st.label), _p(date, st.label)]
+        widths += [each * 0.62, each * 0.38]
+        style.add("LINEABOVE", (c, 1), (c, 1), 0.8, colors.black)
+        style.add("LINEABOVE", (c + 1, 1), (c + 1, 1), 0.8, colors.black)
+        style.add("LEFTPADDING", (c + 1, 0), (c + 1, -1), 3 * mm)
+    blank = [""] * len(row)
+    return [KeepTogether(RLTable([blank, row], colWidths=widths, rowHeights=[12 * mm, None], style=style,
+                                 hAlign="LEFT"))]
+
+
+def _flowables(blocks, st: _Styles, lang: str) -> list:
+    out: list = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            # kept with what follows it (keepWithNext would push a long table to the next page)
+            out += [CondPageBreak(30 * mm), RLParagraph(_markup(b.text, newlines=False), st.heading)]
+        elif isinstance(b, Fields):
+            out += _fields(b, st)
+        elif isinstance(b, Table):
+            out += _table(b, st)
+        elif isinstance(b, Paragraph):
+            out.append(_p(b.text, st.body))
+        elif isinstance(b, Checks):
+            out += _checks(b, st)
+        elif isinstance(b, Boxes):
+            out += _boxes(b, st)
+        elif isinstance(b, Signatures):
+            out += _signatures(b, st, lang)
+        elif isinstance(b, Spacer):
+            out.append(RLSpacer(1, b.mm * mm))
+        else:
+            raise TypeError(f"not an A4 block: {b!r}")
+        if not isinstance(b, (Spacer, Heading)):
+            out.append(RLSpacer(1, 2.5 * mm))
+    while out and isinstance(out[-1], RLSpacer):  # a trailing gap must not spill onto a blank page
+        out.pop()
+    return out
+
+
+class _Header:
+    """The page header: station contact block (left), number, barcode and copy label
+    (right), the title under both; measured once so the frame can start below it."""
+
+    def __init__(self, sheet: Sheet, st: _Styles) -> None:
+        self.st = st
+        self.number = clean(sheet.number)
+        self.title = clean(sheet.title)
+        lines = [clean(s) for s in sheet.station if clean(s).strip()]
+        self.station = [_p(s, st.station_name if i == 0 else st.station_line) for i, s in enumerate(lines)]
+        left_h = sum(p.wrap(FRAME_W * 0.58, PAGE_H)[1] for p in self.station)
+        self.barcode = None
+        if self.number and self.number.isascii() and self.number.isprintable():
+            self.barcode = Code128(self.number, barHeight=9 * mm, barWidth=0.3 * mm, humanReadable=0, quiet=0)
+            if self.barcode.width > 62 * mm:
+                self.barcode = Code128(self.number, barHeight=9 * mm, humanReadable=0, quiet=0,
+                                       barWidth=0.3 * mm * 62 * mm / self.barcode.width)
+        right_h = (10.5 * mm if self.barcode else 0) + 14
+        self.band = max(left_h, right_h)
+        self.height = self.band + 2 * mm + 9 * mm + 3 * mm + 3 * mm
+
+    def draw(self, canv: Canvas, label: str) -> None:
+        font, top, right = self.st.font, PAGE_H - MARGIN, PAGE_W - MARGIN
+        y = top
+        for p in self.station:
+            h = p.wrap(FRAME_W * 0.58, PAGE_H)[1]
+            p.drawOn(canv, MARGIN, y - h)
+            y -= h
+        y = top
+        if self.barcode:
+            self.barcode.drawOn(canv, right - self.barcode.width, y - 9 * mm)
+            y -= 10.5 * mm
+        canv.setFont(font, 11)
+        canv.drawRightString(right, y - 10, self.number)
+        # the title row: title centred, the copy label boxed at the right
+        row = top - self.band - 2 * mm - 9 * mm
+        label = clean(label).strip()
+        label_w = pdfmetrics.stringWidth(label, font, 13) + 6 * mm if label else 0
+        if label:
+            canv.setLineWidth(1.4)
+            canv.rect(right - label_w, row, label_w, 9 * mm)
+            canv.setFont(font, 13)
+            canv.drawCentredString(right - label_w / 2, row + 2.6 * mm, label)
+        room = FRAME_W - 2 * label_w - 4 * mm
+        size = 17
+        while size > 9 and pdfmetrics.stringWidth(self.title, font, size) > room:
+            size -= 1
+        canv.setFont(font, size)
+        canv.drawCentredString(PAGE_W / 2, row + 4.5 * mm - size * 0.36, self.title)
+        canv.setLineWidth(0.8)
+        canv.line(MARGIN, row - 3 * mm, right, row - 3 * mm)
+
+
+def _numbered_canvas(footer: str, font: str, lang: str):
+    """A canvas that holds its pages until the end, then writes "page x / y" on each,
+    counting pages per copy (the copy index is left on the canvas by the page header)."""
+    words = _WORDS.get(lang, _WORDS["en"])[1]
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict] = []
+
+        def showPage(self) -> None:
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            totals = Counter(state.get("_copy", 0) for state in self._held)
+            seen: Counter = Counter()
+            for state in self._held:
+                self.__dict__.update(state)
+                copy = state.get("_copy", 0)
+                seen[copy] += 1
+                self.setStrokeColor(GRID)
+                self.setLineWidth(0.5)
+                self.line(MARGIN, MARGIN + 4 * mm, PAGE_W - MARGIN, MARGIN + 4 * mm)
+                self.setFillColor(GREY)
+                self.setFont(font, 7.5)
+                self.drawString(MARGIN, MARGIN + 0.5 * mm, footer)
+                self.drawRightString(PAGE_W - MARGIN, MARGIN + 0.5 * mm,
+                                     words.format(x=seen[copy], y=totals[copy]))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def render_pdf_with_info(sheet: Sheet, font_path: str | None = None) -> tuple[bytes, dict]:
+    """The sheet as PDF bytes, and {"font": path or CID font name, "subfont": index or None,
+    "embedded": bool}."""
+    font, info = _font_for(sheet.lang, font_path)
+    st = _Styles(font, sheet.lang)
+    header = _Header(sheet, st)
+    copies = tuple(sheet.copies) or ("",)
+    frame_y = MARGIN + FOOTER_H
+    frame_h = PAGE_H - MARGIN - header.height - frame_y
+    buf = io.BytesIO()
+    title = clean(f"{sheet.title} {sheet.number}").strip()
+    author = clean(sheet.station[0]) if sheet.station else "deskapp"
+    doc = BaseDocTemplate(buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                          bottomMargin=MARGIN, title=title, author=author, creator="deskapp",
+                          subject=title, invariant=1)
+
+    def on_page(index: int, label: str):
+        def draw(canv: Canvas, _doc) -> None:
+            canv._copy = index
+            canv.saveState()
+            header.draw(canv, label)
+            canv.restoreState()
+        return draw
+
+    doc.addPageTemplates([PageTemplate(id=f"copy{i}", onPage=on_page(i, label),
+                                       frames=[Frame(MARGIN, frame_y, FRAME_W, frame_h, id=f"body{i}",
+                                                     leftPadding=0, rightPadding=0, topPadding=0,
+                                                     bottomPadding=0)])
+                          for i, label in enumerate(copies)])
+    story: list = []
+    for i in range(len(copies)):
+        if i:
+            story += [NextPageTemplate(f"copy{i}"), PageBreak()]
+        story += [RLSpacer(1, 0.1)] + _flowables(sheet.blocks, st, sheet.lang)
+    doc.build(story, canvasmaker=_numbered_canvas(clean(sheet.footer), font, sheet.lang))
+    return buf.getvalue(), info
+
+
+def render_pdf(sheet: Sheet, *, font_path: str | None = None) -> bytes:
+    """The sheet as PDF bytes (see :func:`render_pdf_with_info` for which font was used)."""
+    return render_pdf_with_info(sheet, font_path)[0]

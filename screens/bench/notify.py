@@ -1,0 +1,86 @@
+"""Notify pickup: the orders ready but not yet reached, the call script (and the station
+address for whoever else answers), each attempt and its outcome."""
+
+from __future__ import annotations
+
+from deskapp.screens.base import STEP_CSS, DeskScreen
+from deskapp.screens.widgets import DeskHeader, Teleprompter
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Static
+
+from deskapp.rules.text import clean
+
+
+class NotifyScreen(DeskScreen):
+    CSS_PATH = [STEP_CSS, "bench.tcss"]
+    BINDINGS = [
+        Binding("1", "outcome('reached')", "Reached"),
+        Binding("2", "outcome('no_answer')", "No answer"),
+        Binding("3", "outcome('message_left')", "Message left"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield DeskHeader()
+        with Horizontal(classes="step-layout"):
+            with Vertical(classes="step-form"):
+                yield DataTable(id="to-notify", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="status", markup=False)
+            yield Teleprompter(id="prompter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tr = self.app.tr
+        table = self.query_one(DataTable)
+        table.add_columns(tr.t("cli.col_number"), tr.t("cli.col_customer"), tr.t("cli.col_device"), tr.t("bench.calls"))
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        from deskapp.bench.calls import to_notify
+
+        tr = self.app.tr
+        table = self.query_one(DataTable)
+        table.clear()
+        for o in to_notify(self.app.station):
+            table.add_row(o.number, clean(o.customer), f"{tr.t('product_line.' + o.product_line)} {clean(o.model)}",
+                          "", key=o.number)
+        self.show_script()
+
+    def selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @on(DataTable.RowHighlighted)
+    def show_script(self) -> None:
+        from deskapp.bench.calls import notify_script
+
+        tr = self.app.tr
+        number = self.selected()
+        if number is None:
+            self.query_one(Teleprompter).show(tr.t("bench.notify_prompter"), [tr.t("bench.nobody_to_notify")])
+            return
+        s = notify_script(self.app.station, self.app.actor, number)
+        self.query_one(Teleprompter).show(f"{tr.t('bench.notify_prompter')} · {clean(s['customer'])} "
+                                          f"{', '.join(s['phones'])}", [s["phrase"], s["someone_else"]])
+
+    def action_outcome(self, outcome: str) -> None:
+        from deskapp.bench.calls import record_notify_attempt
+
+        number = self.selected()
+        if number is None:
+            return
+        reached = record_notify_attempt(self.app.station, self.app.actor, number, outcome)
+        status = self.query_one("#status", Static)
+        status.update(self.app.tr.t("bench.notify_recorded", number=number,
+                                    outcome=self.app.tr.t(f"bench.outcome_{outcome}")))
+        if reached:
+            self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

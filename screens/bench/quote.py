@@ -1,0 +1,129 @@
+"""Quote for chargeable work: part and labour lines, the inspection fee already due, total,
+validity; then the customer's answer (phone, e-mail, signed or stamped; or declined, and
+how the device goes back)."""
+
+from __future__ import annotations
+
+from deskapp.screens.bench.order_step import OrderScreen
+from deskapp.screens.widgets import Teleprompter
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Label, Select, Static
+
+from deskapp.rules.lifecycle import QUOTE_ANSWERS
+from deskapp.rules.text import clean
+
+LINES = 4
+
+
+class QuoteScreen(OrderScreen):
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send quote", priority=True),
+        Binding("ctrl+a", "approved", "Approved", priority=True),
+        Binding("ctrl+x", "declined", "Declined", priority=True),
+        Binding("f6", "start_repair", "Start repair"),
+    ]
+
+    def form(self) -> ComposeResult:
+        tr = self.app.tr
+        yield Label(tr.t("bench.quote_lines"), classes="field-label")
+        for i in range(1, LINES + 1):
+            with Horizontal(classes="quote-line"):
+                yield Select([(tr.t("bench.kind_part"), "part"), (tr.t("bench.kind_labour"), "labour")],
+                             value="part" if i == 1 else "labour", allow_blank=False, id=f"kind{i}", compact=True)
+                yield Input(placeholder=tr.t("bench.description"), id=f"desc{i}", compact=True)
+                yield Input(placeholder=tr.t("bench.qty"), id=f"qty{i}", compact=True, classes="num")
+                yield Input(placeholder=tr.t("bench.price"), id=f"price{i}", compact=True, classes="num")
+        yield Label("", id="lines-error", classes="field-error")
+        yield Static("", id="quote-total")
+        yield Label(tr.t("bench.answer_method"), classes="field-label")
+        yield Select([(tr.t(f"bench.answer_{m}"), m) for m in QUOTE_ANSWERS], id="method", compact=True,
+                     prompt=tr.t("pre.pick"))
+        yield Label(tr.t("bench.return_method"), classes="field-label")
+        yield Select([(tr.t("bench.return_collect"), "collect"), (tr.t("bench.return_ship"), "ship")],
+                     id="return_method", compact=True, prompt=tr.t("pre.pick"))
+
+    def on_mount(self) -> None:
+        tr = self.app.tr
+        self.query_one(Teleprompter).show(tr.t("bench.quote_prompter"), [tr.t("bench.quote_hint")])
+        self.show_quote()
+        self.query_one("#desc1", Input).focus()
+
+    def show_quote(self) -> None:
+        from deskapp.bench.quotes import quote_of
+        from deskapp.orders.model import get_order
+
+        tr = self.app.tr
+        money = self.app.station.policy.money
+        q = quote_of(self.app.station, get_order(self.app.station, self.number))
+        lines = [f"{clean(l['description'])} × {l['quantity']}  {money(l['amount'])}" for l in q["lines"]]
+        lines.append(tr.t("bench.quote_sum", total=money(q["total"]), fee=money(q["inspection_fee"]),
+                          grand=money(q["grand_total"]), until=q["valid_until"] or "-"))
+        lines.append(tr.t("bench.quote_status", status=tr.t(f"bench.quote_state_{q['status']}")))
+        self.query_one("#quote-total", Static).update("\n".join(lines))
+        if q["answer"] in QUOTE_ANSWERS:  # an answered quote shows how the customer answered
+            self.query_one("#method", Select).value = q["answer"]
+        if q["return_method"] in ("collect", "ship"):
+            self.query_one("#return_method", Select).value = q["return_method"]
+
+    def lines(self):
+        from deskapp.bench.quotes import QuoteLine
+
+        out = []
+        for i in range(1, LINES + 1):
+            desc = self.query_one(f"#desc{i}", Input).value.strip()
+            if not desc:
+                continue
+            qty, price = self.query_one(f"#qty{i}", Input).value.strip() or "1", self.query_one(f"#price{i}", Input).value.strip()
+            try:
+                quantity, unit = int(qty), int(price.replace(",", ""))
+            except ValueError:
+                raise ValueError(i) from None
+            out.append(QuoteLine(self.query_one(f"#kind{i}", Select).value, desc, quantity, unit))
+        return out
+
+    def action_send(self) -> None:
+        from deskapp.bench.quotes import send_quote
+        from deskapp.rules.errors import DeskError
+
+        tr = self.app.tr
+        error = self.query_one("#lines-error", Label)
+        try:
+            lines = self.lines()
+        except ValueError as bad:
+            error.update(tr.t("bench.line_numbers", line=bad.args[0]))
+            return
+        try:
+            send_quote(self.app.station, self.app.actor, self.number, lines)
+        except DeskError as exc:
+            error.update(clean(exc.render(tr)))
+            return
+        error.update("")
+        self.show_quote()
+        self.show_summary()
+        self.report(tr.t("bench.quote_sent"))
+
+    def _answer(self, approved: bool) -> None:
+        from deskapp.bench.quotes import answer_quote
+        from deskapp.rules.errors import DeskError
+
+        tr = self.app.tr
+        method = self.query_one("#method", Select).value
+        back = self.query_one("#return_method", Select).value
+        try:
+            answer_quote(self.app.station, self.app.actor, self.number, approved=approved,
+                         method=method if isinstance(method, str) else "",
+                         return_method=back if isinstance(back, str) else "")
+        except DeskError as exc:
+            self.report(exc.render(tr), error=True)
+            return
+        self.show_quote()
+        self.show_summary()
+        self.report(tr.t("bench.quote_approved" if approved else "bench.quote_declined"))
+
+    def action_approved(self) -> None:
+        self._answer(True)
+
+    def action_declined(self) -> None:
+        self._answer(False)

@@ -1,0 +1,291 @@
+"""The repair bench's home: my work list (what is due first, at-risk and overdue marked),
+the unassigned pool, scanning a device tag to open its order, handing an order over."""
+
+from __future__ import annotations
+
+from deskapp.screens.base import DeskScreen
+from deskapp.screens.widgets import DeskHeader, FormField
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select
+
+from deskapp.rules.text import clean
+
+STATUS_STYLE = {"ok": "", "at_risk": "bold yellow", "overdue": "bold red"}
+
+
+class WorkListScreen(DeskScreen):
+    CSS_PATH = "bench.tcss"
+    # Side by side from 120 columns; narrower, one table at a time (p switches).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [
+        Binding("enter", "open_order", "Open", show=True),
+        Binding("p", "toggle_pool", "Pool / my work"),
+        Binding("t", "take", "Take from pool"),
+        Binding("g", "give", "Hand to colleague"),
+        Binding("slash", "scan", "Scan / find"),
+        Binding("n", "notify", "To notify"),
+        Binding("f5", "reload", "Refresh"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        tr = self.app.tr
+        yield DeskHeader()
+        # kept shallow: each cursor key's messages bubble up through every container
+        yield Input(placeholder=tr.t("bench.scan_hint"), id="scan", compact=True)
+        yield Label("", id="scan-error", classes="field-error")
+        with Horizontal(id="tables"):
+            with Vertical(id="mine-column"):
+                yield Label(tr.t("bench.my_work"), classes="section")
+                yield DataTable(id="mine", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="pool-column"):
+                yield Label(tr.t("bench.pool"), classes="section")
+                yield DataTable(id="pool", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tr = self.app.tr
+        for table_id in ("#mine", "#pool"):
+            table = self.query_one(table_id, DataTable)
+            table.add_columns(tr.t("cli.col_number"), tr.t("cli.col_customer"), tr.t("cli.col_device"),
+                              tr.t("cli.col_state"), tr.t("bench.due"), tr.t("bench.left"))
+        self._version = None
+        self.reload()
+        self.query_one("#mine", DataTable).focus()
+        self.set_interval(1.0, self.poll_changes)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def poll_changes(self) -> None:
+        if self.app.station.store.data_version() != self._version:
+            self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="worklist")
+    def reload(self) -> None:
+        from deskapp.bench.work_list import my_work, unassigned_pool
+
+        station = self.app.station
+        data = (my_work(station, self.app.actor.staff_id), unassigned_pool(station), station.store.data_version())
+        self.app.call_from_thread(self.show, *data)
+
+    def show(self, mine, pool, version) -> None:
+        self._version = version
+        for table_id, items in (("#mine", mine), ("#pool", pool)):
+            # The minutes left change every minute; only a change of the orders themselves (or of
+            # their at-risk/overdue flag) rebuilds the table, which costs ~0.4 ms a row.
+            shape = [(i.number, i.state, i.due_at, i.status) for i in items]
+            if getattr(self, f"_shown_{table_id[1:]}", None) == shape:
+                continue
+            setattr(self, f"_shown_{table_id[1:]}", shape)
+            table = self.query_one(table_id, DataTable)
+            keep = table.cursor_row
+            table.clear()
+            table.add_rows([self.cells(item) for item in items])
+            self._numbers = getattr(self, "_numbers", {})
+            self._numbers[table_id] = [item.number for item in items]
+            if items:
+                table.move_cursor(row=min(keep, len(items) - 1))
+
+    def cells(self, item) -> list:
+        from deskapp.rules.dates import local_time, to_db
+
+        tr = self.app.tr
+        style = STATUS_STYLE[item.status]
+        due = local_time(self.app.station, to_db(item.due_at))[5:] if item.due_at else "-"  # MM-DD HH:MM
+        if item.minutes_left is None:
+            left = "-"
+        elif item.status == "overdue":
+            left = tr.t("bench.overdue", time=span(tr, -item.minutes_left))
+        else:
+            left = tr.t("bench.minutes_left", time=span(tr, item.minutes_left))
+        flag = {"ok": "", "at_risk": "⚠ ", "overdue": "✖ "}[item.status]
+        device = item.model or tr.t(f"product_line.{item.product_line}")
+        # One styled cell per row: plain strings render (and scroll) faster.
+        return [item.number, clean(item.customer), clean(device), tr.t(f"state.{item.state}"),
+                f"{tr.t('bench.due_' + item.due_kind)} {due}", Text(flag + left, style=style) if style else left]
+
+    def selected(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if not table.row_count:
+            return None
+        return self._numbers[table_id][table.cursor_row]
+
+    # ---- actions
+
+    def action_open_order(self) -> None:
+        focused = self.focused
+        if isinstance(focused, DataTable):
+            number = self.selected(f"#{focused.id}")
+            if number:
+                open_order(self.app, number)
+
+    @on(DataTable.RowSelected)
+    def row_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter (or a click) on a row opens the order."""
+        open_order(self.app, self._numbers[f"#{event.data_table.id}"][event.cursor_row])
+
+    def action_toggle_pool(self) -> None:
+        showing = not self.has_class("-show-pool")
+        self.set_class(showing, "-show-pool")
+        self.query_one("#pool" if showing else "#mine", DataTable).focus()
+
+    def action_take(self) -> None:
+        from deskapp.bench.work_list import take
+        from deskapp.rules.errors import DeskError
+
+        number = self.selected("#pool")
+        if number is None:
+            return
+        try:
+            take(self.app.station, self.app.actor, number)
+        except DeskError as exc:
+            self.notify(exc.render(self.app.tr), severity="error")
+            return
+        self.notify(self.app.tr.t("bench.taken", number=number))
+        self.reload()
+
+    def action_give(self) -> None:
+        number = self.selected("#mine")
+        if number:
+            self.app.push_screen(GiveScreen(number), lambda _: self.reload())
+
+    def action_scan(self) -> None:
+        self.query_one("#scan", Input).focus()
+
+    def action_notify(self) -> None:
+        from deskapp.screens.bench.notify import NotifyScreen
+
+        self.app.push_screen(NotifyScreen())
+
+    @on(Input.Submitted, "#scan")
+    def scanned(self, event: Input.Submitted) -> None:
+        """A device tag scanned (or a number typed): open its order."""
+        from deskapp.orders.model import get_order
+        from deskapp.rules.errors import DeskError
+
+        label = self.query_one("#scan-error", Label)
+        try:
+            order = get_order(self.app.station, event.value)
+        except DeskError as exc:
+            label.update(clean(exc.render(self.app.tr)))
+            label.display = True
+            return
+        label.update("")
+        label.display = False
+        event.input.value = ""
+        open_order(self.app, order.number)
+
+
+def span(tr, minutes: int) -> str:
+    """45 min, 3 h 20 min, 2 d 4 h: what a person reads at a glance."""
+    if minutes < 60:
+        return tr.t("bench.span_minutes", m=minutes)
+    if minutes < 24 * 60:
+        return tr.t("bench.span_hours", h=minutes // 60, m=minutes % 60)
+    return tr.t("bench.span_days", d=minutes // 1440, h=minutes % 1440 // 60)
+
+
+def open_order(app, number: str) -> None:
+    """The bench screen for the order's step: diagnosis, quote, or repair."""
+    from deskapp.orders.model import get_order
+
+    order = get_order(app.station, number)
+    state = str(order.state)
+    if state in ("received", "diagnosing"):
+        from deskapp.screens.bench.diagnosis import DiagnosisScreen
+
+        app.push_screen(DiagnosisScreen(order.number))
+    elif state in ("awaiting_approval", "approved"):
+        from deskapp.screens.bench.quote import QuoteScreen
+
+        app.push_screen(QuoteScreen(order.number))
+    elif state in ("in_repair", "waiting_parts"):
+        from deskapp.screens.bench.repair import RepairScreen
+
+        app.push_screen(RepairScreen(order.number))
+    else:
+        app.notify(app.tr.t("bench.not_on_bench", number=order.number, state=app.tr.t(f"state.{state}")))
+
+
+class GiveScreen(ModalScreen):
+    """Hand an order to a colleague, with the reason."""
+
+    DEFAULT_CSS = """
+    GiveScreen { align: center middle; }
+    #give { width: 64; max-width: 100%; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
+    #give Horizontal { height: auto; margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape", "dismiss", "Cancel")]
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+
+    def compose(self) -> ComposeResult:
+        from deskapp.reception.hand_off import engineer_load
+
+        tr = self.app.tr
+        others = [(f"{clean(name)} ({tr.t('handoff.open_count', count=count)})", sid)
+                  for name, sid, count in engineer_load(self.app.station) if sid != self.app.actor.staff_id]
+        with Vertical(id="give"):
+            yield Label(tr.t("bench.give_title", number=self.number))
+            yield Select(others, id="colleague", prompt=tr.t("pre.pick"))
+            yield FormField(tr.t("bench.give_reason"), "give_reason")
+            with Horizontal():
+                yield Button(tr.t("key.confirm"), variant="primary", id="give-ok")
+
+    @on(Button.Pressed, "#give-ok")
+    @on(Input.Submitted, "#give_reason")
+    def confirm(self) -> None:
+        from deskapp.bench.work_list import give
+        from deskapp.rules.errors import DeskError
+
+        field = self.query_one("#field-give_reason", FormField)
+        colleague = self.query_one("#colleague", Select).value
+        if not isinstance(colleague, int):
+            field.set_error(self.app.tr.t("bench.pick_colleague"))
+            return
+        try:
+            give(self.app.station, self.app.actor, self.number, colleague, self.query_one("#give_reason", Input).value)
+        except DeskError as exc:
+            field.set_error(exc.render(self.app.tr))
+            return
+        self.dismiss(True)
+
+
+class FindOrderScreen(ModalScreen):
+    """F4 on any screen: scan the device tag (or type the number) to open the order."""
+
+    DEFAULT_CSS = """
+    FindOrderScreen { align: center middle; }
+    #find { width: 60; max-width: 100%; height: auto; border: thick $accent; padding: 1 2; background: $surface; }
+    """
+    BINDINGS = [Binding("escape", "dismiss", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="find"):
+            yield FormField(self.app.tr.t("bench.scan_hint"), "find_number")
+
+    def on_mount(self) -> None:
+        self.query_one("#find_number", Input).focus()
+
+    @on(Input.Submitted, "#find_number")
+    def found(self, event: Input.Submitted) -> None:
+        from deskapp.orders.model import get_order
+        from deskapp.rules.errors import DeskError
+
+        try:
+            order = get_order(self.app.station, event.value)
+        except DeskError as exc:
+            self.query_one("#field-find_number", FormField).set_error(exc.render(self.app.tr))
+            return
+        self.dismiss(True)
+        open_order(self.app, order.number)

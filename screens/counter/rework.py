@@ -1,0 +1,136 @@
+"""Rework (返修): a returning customer's device, found by order number, serial or phone.
+Inside the repair warranty and on the original fault it becomes a free rework order linked
+to the original, with the 2-hour handling target; otherwise the normal flow, with the reason
+shown. The new order then goes to hand-off like any other."""
+
+from __future__ import annotations
+
+from deskapp.screens.base import STEP_CSS, DeskScreen
+from deskapp.screens.widgets import DeskHeader, FormField, Teleprompter
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Static
+
+from deskapp.rules.text import clean
+
+
+class ReworkScreen(DeskScreen):
+    CSS_PATH = [STEP_CSS, "counter.tcss"]
+    BINDINGS = [
+        Binding("ctrl+s", "create_rework", "Create rework", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        tr = self.app.tr
+        yield DeskHeader()
+        with Horizontal(classes="step-layout"):
+            with VerticalScroll(classes="step-form"):
+                yield Label(tr.t("rework.title"), classes="section")
+                yield FormField(tr.t("rework.query"), "rework_query")
+                yield DataTable(id="earlier", cursor_type="row")
+                yield Checkbox(tr.t("rework.same_fault"), value=False, id="same_fault")
+                yield FormField(tr.t("rework.fault"), "rework_fault")
+                yield Static("", id="decision", markup=False)
+                yield Static("", id="status", markup=False)
+            yield Teleprompter(id="prompter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tr = self.app.tr
+        self.sub_title = tr.t("rework.title")
+        self.found: list = []
+        table = self.query_one("#earlier", DataTable)
+        table.add_columns(tr.t("cli.col_number"), tr.t("cli.col_customer"), tr.t("cli.col_device"),
+                          tr.t("rework.col_released"), tr.t("rework.col_until"))
+        self.query_one(Teleprompter).show(tr.t("rework.title"), [tr.phrase("pickup.greeting")])
+        self.query_one("#rework_query", Input).focus()
+
+    @on(Input.Submitted, "#rework_query")
+    def search(self, event: Input.Submitted) -> None:
+        from deskapp.counter.lists import rework_candidates
+        from deskapp.rules.errors import DeskError
+
+        tr = self.app.tr
+        field = self.query_one("#field-rework_query", FormField)
+        field.clear_error()
+        try:
+            self.found = rework_candidates(self.app.station, event.value)
+        except DeskError as exc:
+            field.set_error(exc.render(tr))
+            return
+        table = self.query_one("#earlier", DataTable)
+        table.clear()
+        if not self.found:
+            field.set_error(tr.t("rework.none_found", query=event.value.strip()))
+            return
+        for o in self.found:
+            table.add_row(o.number, clean(o.customer), clean(o.model or tr.t(f"product_line.{o.product_line}")),
+                          *self._released_until(o.number))
+        table.focus()
+        self.show_decision()
+
+    def _released_until(self, number: str) -> tuple[str, str]:
+        from deskapp.documents.a4 import repair_warranty_ends
+        from deskapp.documents.order_record import order_details
+        from deskapp.rules.dates import local_time
+
+        d = order_details(self.app.station, number)
+        return local_time(self.app.station, d["released_at"])[:10], repair_warranty_ends(self.app.station, d) or "-"
+
+    def selected(self) -> str | None:
+        table = self.query_one("#earlier", DataTable)
+        return self.found[table.cursor_row].number if self.found else None
+
+    @on(DataTable.RowHighlighted, "#earlier")
+    @on(Checkbox.Changed, "#same_fault")
+    def show_decision(self) -> None:
+        from deskapp.orders.rework import rework_decision
+        from deskapp.rules.errors import DeskError
+
+        tr = self.app.tr
+        number = self.selected()
+        if number is None:
+            return
+        try:
+            _, decision = rework_decision(self.app.station, number,
+                                          same_fault=self.query_one("#same_fault", Checkbox).value)
+        except DeskError as exc:
+            self.query_one("#decision", Static).update(clean(exc.render(tr)))
+            return
+        reasons = "; ".join(r.render(tr) for r in decision.reasons)
+        text = (tr.t("rework.free", hours=decision.handling_target_hours) if decision.free
+                else tr.t("rework.normal", reasons=reasons))
+        self.query_one("#decision", Static).update(clean(text))
+        self.query_one(Teleprompter).show(tr.t("rework.title"), [p.render(tr) for p in decision.phrases])
+
+    def action_create_rework(self) -> None:
+        from deskapp.orders.rework import create_rework
+        from deskapp.rules.errors import DeskError, ValidationError
+
+        tr = self.app.tr
+        number = self.selected()
+        field = self.query_one("#field-rework_fault", FormField)
+        field.clear_error()
+        if number is None:
+            self.query_one("#field-rework_query", FormField).set_error(tr.t("error.rework_query_needed"))
+            return
+        try:
+            order, _ = create_rework(self.app.station, self.app.actor, number,
+                                     self.query_one("#rework_fault", Input).value,
+                                     same_fault=self.query_one("#same_fault", Checkbox).value)
+        except ValidationError as exc:
+            field.set_error(exc.render(tr))
+            return
+        except DeskError as exc:
+            self.report(exc.render(tr), error=True)
+            return
+        self.app.notify(tr.t("rework.created", number=order.number, original=number), timeout=8)
+        from deskapp.screens.reception.hand_off import HandOffScreen
+
+        self.app.switch_screen(HandOffScreen(order.number))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

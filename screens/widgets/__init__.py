@@ -1,0 +1,132 @@
+"""Small widgets shared by the flow's screens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Header, Input, Label, Static
+from textual.widgets._header import HeaderClockSpace, HeaderIcon, HeaderTitle
+
+from deskapp.rules.text import clean
+
+
+def shown(text: object) -> str:
+    """Stored or typed text placed inside Textual markup: cleaned, and its brackets escaped
+    (a name like "[VIP]" stays visible, "[/]" cannot break the line)."""
+    from textual.markup import escape
+
+    return escape(clean(text))
+
+
+class Teleprompter(Static):
+    """The standard phrases for the current step, for staff to read to the customer."""
+
+    DEFAULT_CSS = """
+    Teleprompter {
+        border: round $accent;
+        padding: 0 1;
+        height: auto;
+        max-height: 100%;
+    }
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        # phrases carry customers' names and typed text: shown as they are, never read as markup
+        super().__init__(*args, markup=False, **kwargs)
+
+    def show(self, title: str, phrases: list[str]) -> None:
+        """Each phrase in the quotation marks of the station's language."""
+        opening, closing = ("“", "”") if self.app.tr.locale == "en" else ("「", "」")
+        self.border_title = clean(title)
+        self.update("\n\n".join(f"{opening}{clean(p)}{closing}" for p in phrases))
+
+
+class FormField(Vertical):
+    """A label, an input and the place for its error message, right under it."""
+
+    DEFAULT_CSS = """
+    FormField { height: auto; margin-bottom: 0; }
+    FormField > .field-label { color: $text-muted; }
+    FormField > .field-error { color: $error; height: auto; }
+    """
+
+    def __init__(self, label: str, field_id: str, *, placeholder: str = "", password: bool = False,
+                 value: str = "", max_length: int = 0) -> None:
+        super().__init__(id=f"field-{field_id}")
+        self.field_id = field_id
+        self._label = label
+        self._input = Input(value=value, placeholder=placeholder, password=password, id=field_id, compact=True,
+                            max_length=max_length)
+
+    def compose(self) -> ComposeResult:
+        yield Label(clean(self._label), classes="field-label")
+        yield self._input
+        yield Label("", classes="field-error", id=f"{self.field_id}-error")
+
+    def on_mount(self) -> None:
+        self.query_one(".field-error", Label).display = False
+
+    def set_error(self, message: str) -> None:
+        label = self.query_one(".field-error", Label)
+        label.update(clean(message))
+        label.display = True
+        self.query_one(Input).add_class("-invalid")
+
+    def clear_error(self) -> None:
+        label = self.query_one(".field-error", Label)
+        label.update("")
+        label.display = False
+        self.query_one(Input).remove_class("-invalid")
+
+
+def show_field_error(screen: Widget, field: str, message: str) -> bool:
+    """Put ``message`` under the field named ``field``; False if the screen has no such field."""
+    found = screen.query(f"#field-{field}")
+    if not found:
+        return False
+    found.first(FormField).set_error(message)
+    return True
+
+
+def clear_field_errors(screen: Widget) -> None:
+    for f in screen.query(FormField):
+        f.clear_error()
+
+
+class MinuteClock(HeaderClockSpace):
+    """The header clock as staff read it: hours and minutes, redrawn when the minute turns.
+
+    Textual's own clock shows seconds, so every screen repainted part of itself every
+    second for a figure nobody at a counter reads; this one repaints once a minute.
+    """
+
+    DEFAULT_CSS = """
+    MinuteClock {
+        background: $foreground-darken-1 5%;
+        color: $foreground;
+        text-opacity: 85%;
+        content-align: center middle;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.set_timer(60.5 - dt.datetime.now().second, self._on_the_minute, name="header clock")
+
+    def render(self):
+        return dt.datetime.now().strftime("%H:%M")
+
+    def _on_the_minute(self) -> None:
+        self.refresh()
+        self.set_interval(60, self.refresh, name="header clock")
+
+
+class DeskHeader(Header):
+    """The header every desk screen wears: title, and the station's time to the minute."""
+
+    def compose(self) -> ComposeResult:
+        yield HeaderIcon().data_bind(Header.icon)
+        yield HeaderTitle()
+        yield MinuteClock()
