@@ -4,15 +4,18 @@ staff member in, and routes them to the screens of their role. Screens live in
 
 from __future__ import annotations
 
+import logging
 import os
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
 
+from deskapp.screens.base import localize_bindings
 from deskapp.settings.i18n import locale_from_environment, normalise_locale, translator
+
+log = logging.getLogger("deskapp.app")
 
 
 def _desk_commands():
@@ -168,21 +171,49 @@ class DeskApp(App):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
+    def _handle_exception(self, error: Exception) -> None:
+        """The last error boundary. A refusal staff can act on (a rule, a busy station file,
+        a printer fault) that escaped a screen is a message on the screen, never an app
+        exit; anything else is a bug: logged with its traceback, and the app ends non-zero."""
+        from deskapp.rules.errors import DeskError
+        from deskapp.rules.text import clean
+
+        if isinstance(error, DeskError):
+            log.warning("refusal reached the app: %s", error)
+            self.notify(clean(error.render(self.tr)), severity="error", markup=False, timeout=8)
+            return
+        log.error("unexpected error, the app ends", exc_info=error)
+        super()._handle_exception(error)
+
     def on_unmount(self) -> None:
         if self.station is not None:
             self.station.close()
 
 
-def localize_bindings(node, tr) -> None:
-    """Footer and palette show each key's action in the station's language (``key.<action>``)."""
-    for key, bindings in node._bindings.key_to_bindings.items():
-        node._bindings.key_to_bindings[key] = [
-            replace(b, description=tr.t(f"key.{b.action}")) if tr.has(f"key.{b.action}") else b for b in bindings
-        ]
-    if node.is_mounted:
-        node.refresh_bindings()
-
-
 def run_app(db_path: Path, *, locale: str | None = None) -> int:
-    DeskApp(db_path, locale=locale).run()
-    return 0
+    """Run the app; its exit code (non-zero after a crash, whose traceback is in the log
+    beside the station file)."""
+    log_path = log_to_file(Path(db_path))
+    app = DeskApp(db_path, locale=locale)
+    app.run()
+    code = app.return_code or 0
+    if code and log_path is not None:
+        import sys
+
+        print(app.tr.t("app.crashed", path=str(log_path)), file=sys.stderr)
+    return code
+
+
+def log_to_file(db_path: Path) -> Path | None:
+    """Errors and warnings go to ``deskapp.log`` beside the station file (None if unwritable)."""
+    path = db_path.parent / "deskapp.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"))
+    root = logging.getLogger("deskapp")
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path

@@ -34,6 +34,7 @@ from deskapp.records.customers import (
 from deskapp.records.purchases import import_sales_csv
 from deskapp.rules.dates import from_db
 from deskapp.rules.errors import DeskError
+from deskapp.rules.text import clean
 from deskapp.settings.files import data_path, read_toml
 from deskapp.station import Actor, Station, terminal_name
 from deskapp.storage.store import Store
@@ -85,12 +86,18 @@ def build_demo(path: str | Path, *, locale: str | None = None) -> dict:
 
 
 def populate(station: Station) -> dict:
-    spec = read_toml(data_path("demo.toml"))
+    """Walk the demo's people and orders through the real services. The demo is
+    ``data/demo.toml``, or a ``demo.toml`` beside the station file (a station's own demo
+    for training, in its own names and faults)."""
+    own = station.directory / "demo.toml"
+    spec = read_toml(own if own.is_file() else data_path("demo.toml"))
     locale = station.config.locale
     terminal = terminal_name()
     mark_station(station, "demo")
     system = Actor.system(name="demo", terminal=terminal)
-    members = {m["name"]: staff.add_staff(station, system, m["name"], m["role"], spec["pin"]) for m in spec["staff"]}
+    # keyed by the name as stored (cleaned), which the steps' "assign:NAME" is matched against
+    members = {s.name: s for s in (staff.add_staff(station, system, m["name"], m["role"], spec["pin"])
+                                   for m in spec["staff"])}
     by_role = {m.role: m.actor(terminal) for m in members.values()}
     reception, pickup, manager = by_role["reception"], by_role["pickup"], by_role["manager"]
 
@@ -130,6 +137,7 @@ def populate(station: Station) -> dict:
             fault_confirmed=o["fault"][locale], invoice_no=product["invoice_no"],
             intake={"accessories": ["adapter"] if product["product_line"] == "laptop" else [],
                     "appearance": "", "backup_reminder_given": True},
+            passcode=o.get("passcode", ""),
         )
         order = create_order(station, reception, data)
         count += 1
@@ -157,7 +165,7 @@ def _step(station, number, step, members, terminal, pickup, manager, fault) -> t
     next steps apply to."""
     name, _, arg = step.partition(":")
     order = get_order(station, number)
-    engineer = members.get(arg) if name == "assign" else None
+    engineer = members.get(clean(arg)) if name == "assign" else None
     bench = (station.store.query_one("SELECT name FROM staff WHERE id = ?", (order.assigned_engineer_id,))
              if order.assigned_engineer_id else None)
     bench_actor = members[bench["name"]].actor(terminal) if bench else manager

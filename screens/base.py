@@ -1,10 +1,25 @@
-"""What every screen of the desk shares."""
+"""What every screen of the desk shares: footer keys in the station's language, timers
+that rest while the screen is hidden, the status line, and :meth:`DeskScreen.ask`, the one
+way a screen calls a service that writes or reads many rows (see :mod:`.messages`)."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from pathlib import Path
 
+from deskapp.screens.messages import (
+    ServiceDone,
+    ServiceFailed,
+    ServiceRefused,
+    StillWaiting,
+)
 from textual.screen import Screen
+
+log = logging.getLogger("deskapp.screens")
+
+# After this long without an answer the screen says it is waiting for the station file.
+WAIT_NOTICE_S = 0.3
 
 # The frame every step screen shares; absolute, because Textual resolves a relative
 # CSS_PATH beside the file of the concrete screen class, wherever it lives.
@@ -22,8 +37,6 @@ class DeskScreen(Screen):
     """
 
     def on_mount(self) -> None:
-        from deskapp.app import localize_bindings
-
         localize_bindings(self, self.app.tr)
 
     def _timers_here(self):
@@ -37,6 +50,97 @@ class DeskScreen(Screen):
     def on_screen_resume(self) -> None:
         for timer in self._timers_here():
             timer.resume()
+
+    # ---- asking services (workers) and hearing back (Messages)
+
+    def ask(self, request: str, service, *args, **kwargs) -> None:
+        """Call ``service(*args, **kwargs)`` in a thread worker. The answer comes back as a
+        Message: ``answered_<request>(result)`` handles success, ``refused_<request>(error)``
+        (if the screen has one) a refusal; otherwise the refusal is shown on the status line
+        (under its field for a wrong field). Another request of the same name still running
+        is not started twice."""
+        pending = self._pending()
+        if request in pending:
+            return
+        pending[request] = self.set_timer(WAIT_NOTICE_S, lambda: self.post_message(StillWaiting(request)))
+        self.run_worker(lambda: self._serve(request, service, args, kwargs), thread=True,
+                        group=f"ask:{request}", name=request, exit_on_error=False)
+
+    def _pending(self) -> dict:
+        if not hasattr(self, "_asked"):
+            self._asked = {}
+        return self._asked
+
+    def asking(self, request: str) -> bool:
+        return request in self._pending()
+
+    def _serve(self, request: str, service, args, kwargs) -> None:
+        """In the worker thread: call the service, post what happened. Touches no widget."""
+        from deskapp.rules.errors import DeskError
+
+        try:
+            result = service(*args, **kwargs)
+        except DeskError as exc:
+            self.post_message(ServiceRefused(request, exc))
+        except Exception as exc:  # a bug: logged with its traceback, shown, never an app exit
+            log.exception("service %s failed", request)
+            self.post_message(ServiceFailed(request, exc))
+        else:
+            self.post_message(ServiceDone(request, result))
+
+    def _answered(self, request: str) -> None:
+        timer = self._pending().pop(request, None)
+        if timer is not None:
+            timer.stop()
+        self.remove_class("-waiting")
+
+    def on_still_waiting(self, message: StillWaiting) -> None:
+        if message.request in self._pending():
+            self.add_class("-waiting")
+            self.say(self.app.tr.t("app.waiting_for_store"))
+
+    def on_service_done(self, message: ServiceDone) -> None:
+        self._answered(message.request)
+        message.stop()
+        handler = getattr(self, f"answered_{message.request.replace('-', '_')}", None)
+        if handler is not None:
+            handler(message.result)
+
+    def on_service_refused(self, message: ServiceRefused) -> None:
+        self._answered(message.request)
+        message.stop()
+        handler = getattr(self, f"refused_{message.request.replace('-', '_')}", None)
+        if handler is not None:
+            handler(message.error)
+            return
+        self.show_refusal(message.error)
+
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        self._answered(message.request)
+        message.stop()
+        self.say(self.app.tr.t("app.unexpected_error", detail=type(message.error).__name__), error=True)
+
+    def show_refusal(self, error) -> None:
+        """A refusal under its field if the screen has that field, else on the status line."""
+        from deskapp.screens.widgets import show_field_error
+
+        from deskapp.rules.errors import ValidationError
+
+        text = error.render(self.app.tr)
+        if isinstance(error, ValidationError) and show_field_error(self, error.field, text):
+            return
+        self.say(text, error=True)
+
+    def say(self, message: str, error: bool = False) -> None:
+        """The status line if the screen has one, else a toast; always shown literally."""
+
+        found = self.query("#status")
+        if found:
+            self.report(message, error)
+        else:
+            from deskapp.rules.text import clean
+
+            self.app.notify(clean(message), severity="error" if error else "information", markup=False)
 
     def report(self, message: str, error: bool = False) -> None:
         """Say something on the screen's status line (``#status``), cleaned; red if ``error``."""
@@ -80,3 +184,13 @@ class StepScreen(DeskScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def localize_bindings(node, tr) -> None:
+    """Footer and palette show each key's action in the station's language (``key.<action>``)."""
+    for key, bindings in node._bindings.key_to_bindings.items():
+        node._bindings.key_to_bindings[key] = [
+            replace(b, description=tr.t(f"key.{b.action}")) if tr.has(f"key.{b.action}") else b for b in bindings
+        ]
+    if node.is_mounted:
+        node.refresh_bindings()

@@ -65,7 +65,7 @@ class HomeScreen(DeskScreen):
         tr = station.tr
         self._version = version
         if tr.locale != getattr(self, "_locale", None):
-            from deskapp.app import localize_bindings
+            from deskapp.screens.base import localize_bindings
 
             self._locale = tr.locale
             localize_bindings(self, tr)

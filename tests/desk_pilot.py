@@ -63,3 +63,28 @@ def screen_name(app) -> str:
 
 def new_app(db, locale: str, terminal: str = "R1", clock=None) -> DeskApp:
     return DeskApp(db, locale=locale, terminal=terminal, clock=clock)
+
+
+async def wait_until(pilot, condition, timeout: float = 10.0, what: str = "") -> None:
+    """Let the app run until ``condition()`` holds (instead of sleeping a guessed time)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {timeout} s: {what or condition}")
+        await pilot.pause(0.02)
+
+
+async def key_latency(pilot, key: str = "tab") -> float:
+    """Seconds from pressing ``key`` until the app has handled it (the UI thread was free)."""
+    import time
+
+    start = time.perf_counter()
+    await pilot.press(key)
+    return time.perf_counter() - start
+
+
+def screen_text(app) -> str:
+    """Everything the screen shows now, as plain text (what a person reads)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

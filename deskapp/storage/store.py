@@ -11,6 +11,10 @@
   sees :class:`StoreBusy` with a message, never the raw SQLite error.
 - Schema migrations (``deskapp.schema``) run at open, under the write lock so that
   two terminals starting at once do not race; a file newer than this code is refused.
+- Two connections: writes (and the reads a write makes to check its rules) go through the
+  writer, under its lock; every other read goes through a reader of its own. So while a
+  worker waits its turn for the write lock (another terminal is writing), the UI thread's
+  reads still answer at once: WAL lets a reader read while someone else writes.
 - ``data_version()`` is a cheap change signal: it moves when any terminal (this one
   included) commits. It asks on a connection of its own, so a timer polling it on the
   UI thread never waits behind a long query a worker thread is running.
@@ -62,13 +66,17 @@ def _retry_busy(action, deadline_s: float = BUSY_DEADLINE_S):
 
 
 class Store:
-    """One connection to the station file. Thread-safe: calls are serialised by a lock,
-    so a Textual worker thread and the UI thread can share one Store."""
+    """The station file, for one terminal. Thread-safe: a Textual worker thread and the UI
+    thread share one Store. ``conn`` is the writer (serialised by a lock); reads outside a
+    write go to a second connection with a lock of its own."""
 
     def __init__(self, path: str | Path, *, migrate: bool = True) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
         self.conn = _retry_busy(self._connect)
+        self._reader: sqlite3.Connection | None = None
+        self._read_lock = threading.RLock()
+        self._writing = threading.local()  # this thread is inside write(): its reads see the write
         self._db = None
         self._watch: sqlite3.Connection | None = None
         self._watch_lock = threading.Lock()
@@ -121,6 +129,7 @@ class Store:
                     yield self.conn
                 return
             _retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+            self._writing.depth = 1
             try:
                 yield self.conn
             except BaseException:
@@ -134,28 +143,53 @@ class Store:
                     if self.conn.in_transaction:
                         self.conn.execute("ROLLBACK")
                     raise
+            finally:
+                self._writing.depth = 0
+
+    def _in_write(self) -> bool:
+        return getattr(self._writing, "depth", 0) > 0
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection this thread reads on: the writer inside its own write, else the reader."""
+        if self._in_write():
+            with self._lock:
+                yield self.conn
+            return
+        with self._read_lock:
+            if self._reader is None:
+                self._reader = _retry_busy(self._connect_reader)
+            yield self._reader
+
+    def _connect_reader(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                               check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A consistent snapshot for several queries (deferred read transaction)."""
-        with self._lock:
-            if self.conn.in_transaction:
-                yield self.conn
+        with self._reading() as conn:
+            if conn.in_transaction:
+                yield conn
                 return
-            _retry_busy(lambda: self.conn.execute("BEGIN"))
+            _retry_busy(lambda: conn.execute("BEGIN"))
             try:
-                yield self.conn
+                yield conn
             finally:
-                if self.conn.in_transaction:
-                    self.conn.execute("COMMIT")
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return _retry_busy(lambda: self.conn.execute(sql, params).fetchall())
+        with self._reading() as conn:
+            return _retry_busy(lambda: conn.execute(sql, params).fetchall())
 
     def query_one(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Row | None:
-        with self._lock:
-            return _retry_busy(lambda: self.conn.execute(sql, params).fetchone())
+        with self._reading() as conn:
+            return _retry_busy(lambda: conn.execute(sql, params).fetchone())
 
     # ------------------------------------------------------------------ signals
 
@@ -179,6 +213,10 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+        with self._read_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
         with self._watch_lock:
             if self._watch is not None:
                 self._watch.close()

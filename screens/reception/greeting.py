@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from deskapp.screens.base import DeskScreen
 from deskapp.screens.widgets import DeskHeader, Teleprompter
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.widgets import Footer, Label, Static
+from textual.content import Content
+from textual.widgets import Footer, Static
 
+from deskapp.reception.desk import DeskCounts, desk_counts
 from deskapp.rules.text import clean
 
 
@@ -34,7 +35,7 @@ class GreetingScreen(DeskScreen):
                         yield Static("", id=f"tile-{tile}", classes="tile")
                 yield Static("", id="call-banner")
                 yield Static("", id="reassure")
-                yield Label("", id="greeting-status")
+                yield Static("", id="status", markup=False)
             yield Teleprompter(id="prompter")
         yield Footer()
 
@@ -46,91 +47,90 @@ class GreetingScreen(DeskScreen):
             tr.phrase("queue.take_number_nobody_waiting"),
         ])
         self._version = None
+        self._serving = None
         self.refresh_counts()
         self.set_interval(1.0, self.poll_changes)
 
     def on_screen_resume(self) -> None:
         self.refresh_counts()
 
-    @work(thread=True, exclusive=True, group="greeting")
     def refresh_counts(self) -> None:
-        from deskapp.orders.reads import awaiting_hand_off, waiting_past
-        from deskapp.reception.queue import now_serving, waiting_counts
+        self.ask("counts", desk_counts, self.app.station)
 
-        station = self.app.station
-        data = (waiting_counts(station), now_serving(station), len(awaiting_hand_off(station)),
-                station.store.data_version(), waiting_past(station))
-        self.app.call_from_thread(self.show_counts, *data)
-
-    def show_counts(self, waiting: dict, serving, hand_off: int, version: int, waited=()) -> None:
+    def answered_counts(self, counts: DeskCounts) -> None:
         tr = self.app.tr
-        self._version = version
+        self._version = counts.version
         reassure = self.query_one("#reassure", Static)
-        if waited:  # seed 004: past 30 minutes, the waiting customer is reassured
-            names = ", ".join(f"{o.number} {clean(o.customer)} ({tr.t('greeting.minutes', minutes=m)})" for o, m in waited)
-            reassure.update(f"[b]{tr.t('greeting.reassure')}[/b] {names}\n「{clean(tr.phrase('bench.reassure'))}」"
-                            if tr.locale != "en" else
-                            f"[b]{tr.t('greeting.reassure')}[/b] {names}\n“{clean(tr.phrase('bench.reassure'))}”")
-        reassure.display = bool(waited)
-        for service, count in waiting.items():
+        if counts.waited:  # seed 004: past 30 minutes, the waiting customer is reassured
+            opening, closing = ("“", "”") if tr.locale == "en" else ("「", "」")
+            names = ", ".join(f"{o.number} {clean(o.customer)} ({tr.t('greeting.minutes', minutes=m)})"
+                              for o, m in counts.waited)
+            reassure.update(Content.assemble((tr.t("greeting.reassure"), "bold"), " ", names, "\n",
+                                             f"{opening}{clean(tr.phrase('bench.reassure'))}{closing}"))
+        reassure.display = bool(counts.waited)
+        for service, count in counts.waiting.items():
             self.query_one(f"#tile-{service}", Static).update(
-                f"[b]{count}[/b]\n{tr.t('service.' + service)}\n{tr.t('app.waiting')}")
+                Content.assemble((str(count), "bold"), f"\n{tr.t('service.' + service)}\n{tr.t('app.waiting')}"))
+        serving = counts.serving
         self.query_one("#tile-serving", Static).update(
-            f"[b]{serving.code if serving else '-'}[/b]\n{tr.t('greeting.now_serving')}")
-        self.query_one("#tile-hand-off", Static).update(f"[b]{hand_off}[/b]\n{tr.t('greeting.awaiting_hand_off')}")
+            Content.assemble((serving.code if serving else "-", "bold"), f"\n{tr.t('greeting.now_serving')}"))
+        self.query_one("#tile-hand-off", Static).update(
+            Content.assemble((str(counts.hand_off), "bold"), f"\n{tr.t('greeting.awaiting_hand_off')}"))
         self._serving = serving
 
     def poll_changes(self) -> None:
         station = self.app.station
-        if station is not None and station.store.data_version() != self._version:
+        if station is not None and not self.asking("counts") and station.store.data_version() != self._version:
             self.refresh_counts()
 
     def announce(self, code: str) -> None:
         tr = self.app.tr
         banner = self.query_one("#call-banner", Static)
-        banner.update(f"[b]{code}[/b]\n{clean(tr.phrase('queue.call', number=code))}\n\n{clean(tr.phrase('queue.ask_number'))}")
+        banner.update(Content.assemble((code, "bold"), f"\n{clean(tr.phrase('queue.call', number=code))}\n\n"
+                                       f"{clean(tr.phrase('queue.ask_number'))}"))
         banner.add_class("calling")
         self.app.bell()
-
-    def status(self, message: str, error: bool = False) -> None:
-        label = self.query_one("#greeting-status", Label)
-        label.update(clean(message))
-        label.set_class(error, "error")
 
     # ---- actions (keys, command palette)
 
     def action_call_next(self) -> None:
         from deskapp.reception.queue import call_next
 
-        ticket = call_next(self.app.station, self.app.actor, ("drop-off", "inquiry"))
+        self.ask("call_next", call_next, self.app.station, self.app.actor, ("drop-off", "inquiry"))
+
+    def answered_call_next(self, ticket) -> None:
         if ticket is None:
-            self.status(self.app.tr.t("greeting.nobody_waiting"))
+            self.report(self.app.tr.t("greeting.nobody_waiting"))
             self.query_one("#call-banner", Static).remove_class("calling")
         else:
             self._serving = ticket
             self.announce(ticket.code)
-            self.status("")
+            self.report("")
         self.refresh_counts()
 
     def action_recall(self) -> None:
         from deskapp.reception.queue import recall
 
-        serving = getattr(self, "_serving", None)
-        if serving is None:
-            self.status(self.app.tr.t("greeting.nothing_to_recall"), error=True)
+        if self._serving is None:
+            self.report(self.app.tr.t("greeting.nothing_to_recall"), error=True)
             return
-        recall(self.app.station, self.app.actor, serving.code)
-        self.announce(serving.code)
+        self.ask("recall", recall, self.app.station, self.app.actor, self._serving.code)
+
+    def answered_recall(self, _result) -> None:
+        if self._serving is not None:
+            self.announce(self._serving.code)
 
     def action_skip(self) -> None:
         from deskapp.reception.queue import set_status
 
-        serving = getattr(self, "_serving", None)
-        if serving is None:
-            self.status(self.app.tr.t("greeting.nothing_to_recall"), error=True)
+        if self._serving is None:
+            self.report(self.app.tr.t("greeting.nothing_to_recall"), error=True)
             return
-        set_status(self.app.station, self.app.actor, serving.code, "skipped")
-        self.status(self.app.tr.t("greeting.skipped", code=serving.code))
+        code = self._serving.code
+        self.ask("skip", lambda: (set_status(self.app.station, self.app.actor, code, "skipped"), code)[1])
+
+    def answered_skip(self, code: str) -> None:
+        self.report(self.app.tr.t("greeting.skipped", code=code))
         self._serving = None
         self.query_one("#call-banner", Static).remove_class("calling")
         self.action_call_next()
@@ -141,27 +141,30 @@ class GreetingScreen(DeskScreen):
         self.app.push_screen(QueueScreen())
 
     def action_pre_inspection(self) -> None:
+        from deskapp.reception import drafts
+
+        self.ask("pre_inspection", drafts.open_drafts, self.app.station, self.app.terminal)
+
+    def answered_pre_inspection(self, waiting) -> None:
         from deskapp.screens.reception.pre_inspection import (
             PreInspectionScreen,
             ResumeDraftScreen,
         )
 
-        from deskapp.reception import drafts
-
-        waiting = drafts.open_drafts(self.app.station, self.app.terminal)
         if waiting:  # finish what this terminal started before beginning another
             self.app.push_screen(ResumeDraftScreen(waiting[0]))
             return
-        serving = getattr(self, "_serving", None)
-        self.app.push_screen(PreInspectionScreen(queue_code=serving.code if serving else ""))
+        self.app.push_screen(PreInspectionScreen(queue_code=self._serving.code if self._serving else ""))
 
     def action_hand_off(self) -> None:
-        from deskapp.screens.reception.hand_off import HandOffScreen
-
         from deskapp.orders.reads import awaiting_hand_off
 
-        waiting = awaiting_hand_off(self.app.station, limit=1)
+        self.ask("hand_off", awaiting_hand_off, self.app.station, limit=1)
+
+    def answered_hand_off(self, waiting) -> None:
+        from deskapp.screens.reception.hand_off import HandOffScreen
+
         if not waiting:
-            self.status(self.app.tr.t("greeting.none_awaiting"))
+            self.report(self.app.tr.t("greeting.none_awaiting"))
             return
         self.app.push_screen(HandOffScreen(waiting[0].number))
