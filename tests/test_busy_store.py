@@ -5,10 +5,10 @@ action completes once the file frees. Nothing reaches the app's exit."""
 from __future__ import annotations
 
 import pytest
+from conftest import make_front_desk
 from desk_pilot import key_latency, new_app, screen_text, settle, sign_in, wait_until
 from holding import another_terminal_writing
 
-from conftest import make_front_desk
 from deskapp.reception.queue import take_number
 from deskapp.station import Actor, Station
 

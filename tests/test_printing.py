@@ -9,13 +9,15 @@ import sqlite3
 import pytest
 from conftest import make_front_desk, run_python
 from desk_pilot import new_app, settle, sign_in
+from deskapp.printing.errors import PrinterError
 from deskapp.printing.thermal.blocks import Barcode, Document, Field, Text
-from deskapp.printing.thermal.connectors import PrinterError, check_url, send
+from deskapp.printing.thermal.connectors import check_url, send
 from deskapp.printing.thermal.escpos import render
 from deskapp.printing.thermal.layout import text_width, wrap
 from escpos_decode import decode
 from printer_listener import closed_port_url
 
+from deskapp.rules.errors import PrintFailed
 from deskapp.settings.i18n import translator
 
 
@@ -72,9 +74,11 @@ def test_printer_urls_are_checked_with_a_clear_message():
 
 
 def test_a_printer_that_is_off_gives_a_message_not_a_crash():
+    url = closed_port_url()
     with pytest.raises(PrinterError) as err:
-        send(closed_port_url(), b"hello")
-    text = err.value.render(translator("zh_TW"))
+        send(url, b"hello")
+    assert err.value.url == url and err.value.detail  # the library says what, in the OS's words
+    text = PrintFailed(err.value.url, err.value.detail).render(translator("zh_TW"))
     assert "無法列印" in text and "已儲存" in text
 
 
@@ -160,7 +164,7 @@ def test_a_failed_reprint_leaves_the_voucher_in_the_customers_hand_valid(tmp_pat
         "name": customer.name, "phone": customer.phones[0], "proof": "none", "serial": "CAM-A10001",
         "product_line": "camera", "fees_acknowledged": True, "backup_reminder": True, "fault_confirmed": "x"})
     code = print_voucher(st, actor, order.number)
-    with pytest.raises(PrinterError):
+    with pytest.raises(PrintFailed):
         print_voucher(st, actor, order.number, reprint=True, printer=closed_port_url())
     row = st.store.query_one("SELECT voucher_code_hash, voucher_code_salt FROM repair_orders WHERE id = ?", (order.id,))
     assert matches(code, row["voucher_code_salt"], row["voucher_code_hash"])

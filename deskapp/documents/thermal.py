@@ -2,7 +2,7 @@
 
 Builds plain data for :mod:`printing.documents`, renders it for the station's printer
 (paper width, double-byte encoding) and sends it. Every print and reprint is logged
-with its outcome; a printer that fails raises ``PrinterError`` after the failure is
+with its outcome; a printer that fails raises ``PrintFailed`` after the failure is
 logged, and nothing already saved is touched.
 
 The pickup voucher carries a fresh check code each time it is printed (the previous
@@ -15,13 +15,14 @@ import secrets
 
 from deskapp.documents.order_record import order_details
 from deskapp.orders.model import get_order
+from deskapp.printing.errors import PrinterError
 from deskapp.printing.thermal import tickets as documents
-from deskapp.printing.thermal.connectors import PrinterError, send
+from deskapp.printing.thermal.connectors import send
 from deskapp.printing.thermal.escpos import encoding_for, preview, render
 from deskapp.records.customers import get_customer
 from deskapp.records.devices import get_device
 from deskapp.rules.dates import local_time, to_db
-from deskapp.rules.errors import DomainError
+from deskapp.rules.errors import DomainError, PrintFailed
 from deskapp.rules.hashing import hash_secret, new_salt
 from deskapp.rules.text import mask_phone
 from deskapp.storage import events
@@ -152,14 +153,17 @@ def printer_url(station, override: str | None = None) -> str:
 def print_document(station, actor, doc, *, subject: str, order_id: int | None = None, reprint: bool = False,
                    printer: str | None = None) -> None:
     """Render and send ``doc``; log the print (or its failure). No printer configured is a
-    PrinterError too, so the screen says so and shows the document instead."""
+    PrintFailed too, so the screen says so and shows the document instead."""
     url = printer_url(station, printer)
     outcome, detail = "printed", ""
     try:
         if not url:
-            raise PrinterError("-", station.tr.t("error.no_printer"))
-        send(url, render(doc, paper_mm=station.config.paper_mm, encoding=_encoding(station)))
-    except PrinterError as exc:
+            raise PrintFailed("-", station.tr.t("error.no_printer"))
+        try:
+            send(url, render(doc, paper_mm=station.config.paper_mm, encoding=_encoding(station)))
+        except PrinterError as exc:
+            raise PrintFailed(exc.url, exc.detail) from exc
+    except PrintFailed as exc:
         outcome, detail = "failed", str(exc.params.get("detail", ""))
         raise
     finally:

@@ -53,3 +53,11 @@ class StoreError(DeskError):
 
 class ConfigError(DeskError):
     """A data file (policy, station, catalog) is invalid."""
+
+
+class PrintFailed(DeskError):
+    """The printer did not take the document (off, unplugged, busy, a URL that cannot work).
+    Nothing else is lost: what was being printed is already saved."""
+
+    def __init__(self, url: str, detail: str) -> None:
+        super().__init__("error.printer_failed", url=url, detail=detail)

@@ -20,11 +20,11 @@ from __future__ import annotations
 import html
 import io
 import os
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from deskapp.printing.text import clean as sanitise
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -214,12 +214,8 @@ _WORDS = {"zh_TW": ("日期", "第 {x} / {y} 頁"), "zh_CN": ("日期", "第 {x}
 
 
 def clean(text, newlines: bool = False) -> str:
-    """Text without control/format characters; newlines kept (normalised) or made spaces."""
-    text = "" if text is None else str(text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = text.replace("\t", " ")
-    out = "".join(c for c in text if c == "\n" or unicodedata.category(c) not in ("Cc", "Cf", "Cs"))
-    return out if newlines else " ".join(out.split("\n"))
+    """The station's one sanitiser, with newlines kept (``newlines``) or made spaces."""
+    return sanitise(text, multiline=newlines)
 
 
 def _markup(text, newlines: bool = True) -> str:

@@ -16,14 +16,9 @@ import socket
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from deskapp.rules.errors import DeskError
+from deskapp.printing.errors import PrinterError
 
 TIMEOUT_S = 4.0
-
-
-class PrinterError(DeskError):
-    def __init__(self, url: str, detail: str) -> None:
-        super().__init__("error.printer_failed", url=url, detail=detail)
 
 
 def check_url(url: str) -> str:

@@ -8,9 +8,7 @@ represent prints as '?'.
 
 from __future__ import annotations
 
-import unicodedata
-
-from deskapp.rules.text import clean
+from deskapp.printing.text import clean
 
 
 def char_bytes(ch: str, encoding: str) -> bytes:
@@ -34,9 +32,6 @@ def text_width(text: str, encoding: str) -> int:
     return sum(char_width(ch, encoding) for ch in text)
 
 
-def display_width(text: str) -> int:
-    """Width on a terminal (for previews): East Asian wide/fullwidth characters take two cells."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def wrap(text: str, columns: int, encoding: str) -> list[str]:
