@@ -7,6 +7,16 @@ for logs and tracebacks.
 
 from __future__ import annotations
 
+# The translator logs read in: registered by deskapp.settings.i18n (rules read no files).
+_log_language = None
+
+
+def log_errors_in(get_translator) -> None:
+    """Errors read in ``get_translator()``'s language in logs and tracebacks (called once,
+    by the settings layer that owns the catalogs; lazy, so no catalog loads at start-up)."""
+    global _log_language
+    _log_language = get_translator
+
 
 class TKey(str):
     """A parameter that is itself a catalog key (a state or action name): translated too."""
@@ -25,10 +35,10 @@ class DeskError(Exception):
         params = {k: tr.t(v) if isinstance(v, TKey) else v for k, v in self.params.items()}
         return tr.t(self.key, **params)
 
-    def __str__(self) -> str:  # English, for logs
-        from deskapp.settings.i18n import translator
-
-        return self.render(translator("en"))
+    def __str__(self) -> str:  # English, for logs and tracebacks
+        if _log_language is None:  # no catalogs loaded (the rules used on their own)
+            return f"{self.key} {self.params}" if self.params else self.key
+        return self.render(_log_language())
 
 
 class ValidationError(DeskError):

@@ -14,6 +14,7 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
+from deskapp.rules import errors
 from deskapp.rules.errors import ConfigError
 from deskapp.settings.files import data_path, read_toml
 
@@ -111,3 +112,6 @@ def translator(locale: str, overlay_dir: str | None = None) -> Translator:
 @lru_cache(maxsize=16)
 def _translator(locale: str, overlay_dir: str | None) -> Translator:
     return Translator(locale, Path(overlay_dir) if overlay_dir else None)
+
+
+errors.log_errors_in(lambda: translator("en"))  # English in logs and tracebacks
