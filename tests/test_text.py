@@ -1,6 +1,6 @@
 """What reaches a terminal or a printer is clean text."""
 
-from deskapp.rules.text import clean, mask_phone
+from deskapp.rules.text import clean, device_label, mask_phone
 
 
 def test_escape_sequences_and_control_bytes_are_removed():
@@ -23,3 +23,22 @@ def test_text_is_normalised_to_nfc():
 def test_phone_masking_keeps_the_ends():
     assert mask_phone("0912345678") == "0912***678"
     assert mask_phone("13800138000") == "1380****000"
+
+
+def test_one_device_label_names_the_line_in_the_locale_and_the_brand_once():
+    from deskapp.settings.i18n import translator
+
+    assert device_label(translator("zh_TW"), "laptop", "ProBook", "ProBook X14") == "筆記型電腦 ProBook X14"
+    assert device_label(translator("en"), "camera", "Vision", "VisionCam 4K") == "Camera VisionCam 4K"
+    assert device_label(translator("en"), "camera", "Acme", "Cam 2") == "Camera Acme Cam 2"
+    assert device_label(translator("zh_CN"), "laptop") == "笔记本电脑"
+
+
+def test_the_printers_and_the_rules_share_one_sanitiser_and_one_width():
+    from deskapp.printing import text as printing_text
+    from deskapp.printing.thermal import layout
+    from deskapp.rules import text
+
+    assert text.clean is printing_text.clean and layout.clean is printing_text.clean
+    assert text.display_width is printing_text.display_width
+    assert text.display_width("王a") == 3

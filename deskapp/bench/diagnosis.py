@@ -58,7 +58,7 @@ def _recheck(station, order, device, causes) -> WarrantyDecision:
     intake_day = from_db(order.created_at).astimezone(station.tz).date()
     facts = purchase.facts() if purchase else PurchaseFacts(device.serial, intake_day)
     if purchase is None:  # taken in out of warranty without a record (policy allowed it)
-        return station.policy._out_of_warranty(device.product_line, (Reason("no_purchase_record_accepted",
+        return station.policy.out_of_warranty(device.product_line, (Reason("no_purchase_record_accepted",
                                                                             {"serial": device.serial}),))
     return station.policy.check_warranty(serial=device.serial, product_line=device.product_line, purchase=facts,
                                          today=intake_day, causes=causes)

@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""The repair record: the work done, the parts used (old parts returned, or why not), the
+time spent, and the repair warranty agreed with the customer."""
 
 from __future__ import annotations
 

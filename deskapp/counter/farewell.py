@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""The farewell: device wiped, business card, belongings; the order closes and the device
+passcode leaves with it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""Fees at the counter: what is owed line by line, agreed by the customer before it is
+taken, paid (method, invoice offered), or waived by a manager with a reason."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""What waits at the pickup counter, and the earlier repairs a returning device may be a
+rework of."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""Release: the device leaves the station exactly once, after the holder check, the
+sign-off and the fees (the state machine's guard, under the write lock)."""
 
 from __future__ import annotations
 

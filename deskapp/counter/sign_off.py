@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""The verification sign-off (驗機): the product line's checklist, the customer's own check,
+the name signed, sticker and card; a failed item sends the order back to the bench."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""TODO docstring"""
+"""The voucher check: the order looked up by its scanned number, the voucher's check code
+(wrong codes counted, a manager after too many), or a manager's identity check for a lost
+voucher. A check counts for this pickup only."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from deskapp.rules.errors import DomainError, NotFound, TKey, ValidationError
 from deskapp.rules.hashing import matches
 from deskapp.rules.lifecycle import State
 from deskapp.rules.numbering import is_order_number, normalise_order_number
-from deskapp.rules.text import mask_phone
+from deskapp.rules.text import device_label, mask_phone
 from deskapp.settings.checklists import verification_items
 from deskapp.storage import events
 
@@ -72,7 +74,7 @@ def look_up(station, actor, number: str) -> PickupView:
         order=order,
         customer_name=customer.name,
         phone_masked=mask_phone(customer.phones[0]) if customer.phones else "",
-        device=" ".join(x for x in (device.brand, device.model) if x) or device.product_line,
+        device=device_label(station.tr, device.product_line, device.brand, device.model),
         product_line=device.product_line,
         holder_check=fresh_holder_check(station, row["holder_check"]),
         wrong_codes=row["pickup_failures"],

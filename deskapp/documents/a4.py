@@ -16,7 +16,7 @@ from deskapp.documents.order_record import order_details
 from deskapp.documents.thermal import print_document, station_block
 from deskapp.orders.model import get_order
 from deskapp.rules.dates import from_db, local_time
-from deskapp.rules.text import mask_phone
+from deskapp.rules.text import device_label, mask_phone
 from deskapp.settings.checklists import verification_items
 from deskapp.storage import events
 
@@ -25,7 +25,7 @@ COPIES = ("stub", "engineer", "customer")  # 存根聯, 工程師聯, 客戶聯
 
 
 def _device(tr, dev: dict) -> str:
-    return " ".join(x for x in (tr.t(f"product_line.{dev['product_line']}"), dev["brand"], dev["model"]) if x)
+    return device_label(tr, dev["product_line"], dev["brand"], dev["model"])
 
 
 def _when(station, value) -> str:

@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""Everything about one order as plain data: for ``order show --json``, the documents, and
+the screens that show the whole record."""
 
 from __future__ import annotations
 

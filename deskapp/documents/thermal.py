@@ -24,7 +24,7 @@ from deskapp.records.devices import get_device
 from deskapp.rules.dates import local_time, to_db
 from deskapp.rules.errors import DomainError, PrintFailed
 from deskapp.rules.hashing import hash_secret, new_salt
-from deskapp.rules.text import mask_phone
+from deskapp.rules.text import device_label, mask_phone
 from deskapp.storage import events
 
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY347"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B look-alikes
@@ -83,7 +83,7 @@ def voucher_data(station, number: str, check_code: str) -> dict:
         "received": local_time(station, d["created_at"]),
         "customer": d["customer"]["name"],
         "phone_masked": mask_phone(d["customer"]["phones"][0]) if d["customer"]["phones"] else "",
-        "device": " ".join(x for x in (tr.t(f"product_line.{dev['product_line']}"), dev["brand"], dev["model"]) if x),
+        "device": device_label(tr, dev["product_line"], dev["brand"], dev["model"]),
         "serial": dev["serial"],
         "fault": d["fault"]["confirmed"] or d["fault"]["reported"],
         "accessories": accessories,

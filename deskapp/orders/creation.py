@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""Creating a repair order at the end of pre-inspection: the warranty decision taken on the
+same snapshot the order is written from; refusals recorded, no order created."""
 
 from __future__ import annotations
 

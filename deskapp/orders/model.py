@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""The repair order as the code sees it, and how a service locks one: read its row inside
+the write transaction (``locked_row``), check the rule on that row, change it (``change``)."""
 
 from __future__ import annotations
 

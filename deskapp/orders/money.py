@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""Money on an order: what is charged and paid (``balance``), payment methods, payments and
+waivers."""
 
 from __future__ import annotations
 

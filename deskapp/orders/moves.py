@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""Lifecycle moves: every move of an order goes through the state machine's guard
+(:func:`deskapp.rules.lifecycle.next_state`) on the row locked inside the write."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""The device passcode a customer leaves for testing: shown only to the assigned engineer,
+every look logged; erased when the order closes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""Orders as lists show them: summaries, lists by state, counts, what waits for hand-off,
+and customers waiting past the reassurance time."""
 
 from __future__ import annotations
 

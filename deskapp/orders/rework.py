@@ -1,4 +1,5 @@
-"""TODO docstring"""
+"""Rework (返修): a returning device linked to its original repair; free with a 2-hour
+target inside the repair warranty on the original fault, otherwise the normal flow."""
 
 from __future__ import annotations
 

@@ -207,10 +207,10 @@ class Policy:
                     chargeable=False,
                     refusal="no_record",
                 )
-            return self._out_of_warranty(product_line, (Reason("no_purchase_record_accepted", {"serial": serial}),))
+            return self.out_of_warranty(product_line, (Reason("no_purchase_record_accepted", {"serial": serial}),))
         ends = self.warranty_end(purchase.purchased_on)
         if today > ends:
-            return self._out_of_warranty(
+            return self.out_of_warranty(
                 product_line,
                 (
                     Reason(
@@ -251,7 +251,7 @@ class Policy:
             warranty_ends=ends,
         )
 
-    def _out_of_warranty(
+    def out_of_warranty(
         self,
         product_line: str,
         reasons: tuple[Reason, ...],
@@ -310,7 +310,7 @@ class Policy:
                 kind="onsite_visit",
             )
         return FeeDecision(
-            reasons=(Reason("onsite_out_of_warranty", params),),
+            reasons=(Reason("onsiteout_of_warranty", params),),
             phrases=(Phrase("policy.onsite_visit", params),),
             amount=self.onsite_visit_fee,
             kind="onsite_visit",

@@ -1,1 +1,1 @@
-"""TODO"""
+"""The repair bench's screens: work list, diagnosis, quote, repair, delay call, notify."""
