@@ -366,7 +366,7 @@ async def test_the_passcode_of_an_order_reassigned_meanwhile_is_refused_on_scree
         st.close()
         await pilot.press("f2")
         await settle(app, pilot)
-        assert "Only the engineer order" in status(app)
+        await wait_until(pilot, lambda: "Only the engineer order" in screen_text(app), what="the refusal shown")
         assert PASSCODE not in screen_text(app)
         assert app.is_running and screen_name(app) == "DiagnosisScreen"
     assert events(db, "order.passcode_viewed", number) == []

@@ -73,6 +73,9 @@ class OrderScreen(StepScreen):
         # exactly as the customer gave it: "a[b]c[red]d[/]x" is shown as that, never as markup
         self.app.notify(self.app.tr.t("bench.passcode", code=clean(code)), timeout=15, markup=False)
 
+    def refused_passcode(self, error) -> None:  # a toast, as the passcode itself: seen at any height
+        self.app.notify(clean(error.render(self.app.tr)), severity="warning", markup=False)
+
     def action_delay(self) -> None:
         from deskapp.screens.bench.delay_call import DelayScreen
 

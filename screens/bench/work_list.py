@@ -233,7 +233,7 @@ class GiveScreen(DeskScreen, ModalScreen):
     GiveScreen { align: center middle; }
     #give { width: 64; max-width: 100%; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
     #give Horizontal { height: auto; margin-top: 1; }
-    #give #status { height: auto; }
+    #give #status { height: auto; width: 1fr; padding: 1 0 0 2; }
     #give #status.error { color: $error; }
     """
     BINDINGS = [Binding("escape", "dismiss", "Cancel")]
@@ -250,7 +250,7 @@ class GiveScreen(DeskScreen, ModalScreen):
             yield FormField(tr.t("bench.give_reason"), "give_reason")
             with Horizontal():
                 yield Button(tr.t("key.confirm"), variant="primary", id="give-ok")
-            yield Static("", id="status", markup=False)
+                yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:
         from deskapp.reception.hand_off import engineer_load
