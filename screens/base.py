@@ -92,6 +92,8 @@ class DeskScreen(Screen):
         timer = self._pending().pop(request, None)
         if timer is not None:
             timer.stop()
+        if self.has_class("-waiting") and self.query("#status"):
+            self.report("")  # no longer waiting; the answer's handler says what happened
         self.remove_class("-waiting")
 
     def on_still_waiting(self, message: StillWaiting) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from deskapp.screens.widgets import FormField
+from deskapp.screens.base import DeskScreen
+from deskapp.screens.widgets import FormField, clear_field_errors
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
@@ -17,13 +19,18 @@ from deskapp.bench.calls import DELAYS, OUTCOMES
 from deskapp.rules.text import clean
 
 
-class DelayScreen(ModalScreen):
+class DelayScreen(DeskScreen, ModalScreen):
+    """The call is recorded in a worker; the script is read on the UI thread (two single rows,
+    on the reading connection, which never waits for the write lock)."""
+
     DEFAULT_CSS = """
     DelayScreen { align: center middle; }
     #delay { width: 80; max-width: 100%; height: auto; max-height: 100%; border: thick $warning; padding: 0 2;
              background: $surface; }
     #delay RadioSet { width: 100%; }
     #script { border: round $accent; padding: 0 1; margin: 1 0; }
+    #status { height: auto; }
+    #status.error { color: $error; }
     """
     BINDINGS = [Binding("ctrl+s", "record", "Record call", priority=True), Binding("escape", "dismiss", "Cancel")]
 
@@ -38,18 +45,18 @@ class DelayScreen(ModalScreen):
         tr = self.app.tr
         order = get_order(self.app.station, self.number)
         with Vertical(id="delay"):
-            yield Label(tr.t("bench.delay_title", number=self.number))
+            yield Label(tr.t("bench.delay_title", number=self.number), markup=False)
             with RadioSet(id="kind"):
                 for kind in DELAYS:
                     yield RadioButton(tr.t(f"bench.delay_{kind}"), id=f"kind-{kind}", value=kind == "part")
             yield FormField(tr.t("bench.part"), "part")
-            yield Static("", id="script")
+            yield Static("", id="script", markup=False)
             with RadioSet(id="outcome"):
                 for outcome in OUTCOMES:
                     yield RadioButton(tr.t(f"bench.outcome_{outcome}"), id=f"outcome-{outcome}", value=outcome == "reached")
             yield FormField(tr.t("bench.new_promise", now=local_time(self.app.station, order.promised_at)), "new_due",
                             placeholder="YYYY-MM-DD HH:MM")
-            yield Label("", id="delay-status", classes="field-error")
+            yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:
         self.update_script()
@@ -61,8 +68,8 @@ class DelayScreen(ModalScreen):
         from deskapp.bench.calls import delay_script
 
         s = delay_script(self.app.station, self.number, self.kind(), self.query_one("#part", Input).value)
-        self.query_one("#script", Static).update(
-            f"[b]{clean(s['customer'])}[/b]  {', '.join(s['phones'])}\n{clean(s['phrase'])}")
+        self.query_one("#script", Static).update(  # the customer's name and the part typed: not markup
+            Content.assemble((clean(s["customer"]), "bold"), f"  {', '.join(s['phones'])}\n{clean(s['phrase'])}"))
 
     def kind(self) -> str:
         pressed = self.query_one("#kind", RadioSet).pressed_button
@@ -70,31 +77,22 @@ class DelayScreen(ModalScreen):
 
     def action_record(self) -> None:
         from deskapp.bench.calls import record_delay_call
-        from deskapp.rules.errors import DeskError, ValidationError
 
         tr = self.app.tr
         pressed = self.query_one("#outcome", RadioSet).pressed_button
         outcome = pressed.id.removeprefix("outcome-") if pressed else ""
         field = self.query_one("#field-new_due", FormField)
-        field.clear_error()
+        clear_field_errors(self)
+        self.report("")
         try:
             new_due = dt.datetime.strptime(self.query_one("#new_due", Input).value.strip(), "%Y-%m-%d %H:%M")
         except ValueError:
             field.set_error(tr.t("bench.new_promise_format"))
             return
-        try:
-            record_delay_call(self.app.station, self.app.actor, self.number, kind=self.kind(), outcome=outcome,
-                              new_due=new_due.replace(tzinfo=self.app.station.tz),
-                              part=self.query_one("#part", Input).value)
-        except ValidationError as exc:
-            target = self.query(f"#field-{exc.field}")
-            if target:
-                target.first(FormField).set_error(exc.render(tr))
-            else:
-                self.query_one("#delay-status", Label).update(clean(exc.render(tr)))
-            return
-        except DeskError as exc:
-            self.query_one("#delay-status", Label).update(clean(exc.render(tr)))
-            return
-        self.app.notify(tr.t("bench.delay_recorded"))
+        self.ask("delay_call", record_delay_call, self.app.station, self.app.actor, self.number, kind=self.kind(),
+                 outcome=outcome, new_due=new_due.replace(tzinfo=self.app.station.tz),
+                 part=self.query_one("#part", Input).value)
+
+    def answered_delay_call(self, _result) -> None:
+        self.app.notify(self.app.tr.t("bench.delay_recorded"), markup=False)
         self.dismiss(True)

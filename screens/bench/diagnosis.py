@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from deskapp.screens.bench.order_step import OrderScreen
-from deskapp.screens.widgets import FormField, Teleprompter
+from deskapp.screens.widgets import FormField, Teleprompter, clear_field_errors
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Input, Label, SelectionList, Static
 
 from deskapp.rules.policy import CAUSES
@@ -25,42 +26,53 @@ class DiagnosisScreen(OrderScreen):
         yield FormField(tr.t("bench.cause"), "cause")
         yield Label(tr.t("bench.causes"), classes="field-label")
         yield SelectionList(*[(tr.t(f"cause.{c}"), c) for c in CAUSES], id="causes")
-        yield Static("", id="decision")
+        yield Static("", id="decision", markup=False)
 
     def on_mount(self) -> None:
-        from deskapp.orders.model import get_order
-        from deskapp.orders.moves import advance
-
-        order = get_order(self.app.station, self.number)
-        if str(order.state) == "received":  # opening it at the bench starts the diagnosis
-            advance(self.app.station, self.app.actor, self.number, "start_diagnosis")
-            self.show_summary()
         tr = self.app.tr
         self.query_one(Teleprompter).show(tr.t("bench.prompter"), [tr.phrase("bench.reassure")])
         self.query_one("#findings", Input).focus()
+        self.ask("open", start_diagnosis_if_received, self.app.station, self.app.actor, self.number)
+
+    def answered_open(self, started: bool) -> None:
+        if started:  # opening it at the bench started the diagnosis
+            self.show_summary()
 
     def action_save(self) -> None:
         from deskapp.bench.diagnosis import record_diagnosis
-        from deskapp.rules.errors import DeskError, ValidationError
 
+        clear_field_errors(self)
+        station, actor, number = self.app.station, self.app.actor, self.number
+        findings, cause = self.query_one("#findings", Input).value, self.query_one("#cause", Input).value
+        causes = list(self.query_one("#causes", SelectionList).selected)
+
+        def diagnose():  # started first if the opening's own start has not gone through yet
+            start_diagnosis_if_received(station, actor, number)
+            return record_diagnosis(station, actor, number, findings, cause, causes)
+
+        self.ask("diagnosis", diagnose)
+
+    def answered_diagnosis(self, decision) -> None:
         tr = self.app.tr
-        self.query_one("#field-findings", FormField).clear_error()
-        try:
-            decision = record_diagnosis(self.app.station, self.app.actor, self.number,
-                                        self.query_one("#findings", Input).value, self.query_one("#cause", Input).value,
-                                        list(self.query_one("#causes", SelectionList).selected))
-        except ValidationError as exc:
-            self.query_one(f"#field-{exc.field}", FormField).set_error(exc.render(tr))
-            return
-        except DeskError as exc:
-            self.report(exc.render(tr), error=True)
-            return
         reasons, _ = decision.explain(tr)
         verdict = tr.t("bench.needs_quote") if decision.chargeable else tr.t("bench.covered")
-        self.query_one("#decision", Static).update(f"[b]{verdict}[/b]\n" + "\n".join(f"- {clean(r)}" for r in reasons))
+        self.query_one("#decision", Static).update(
+            Content.assemble((verdict, "bold"), *(f"\n- {clean(r)}" for r in reasons)))
+        self.report("")
         self.show_summary()
 
     def action_quote(self) -> None:
         from deskapp.screens.bench.quote import QuoteScreen
 
         self.app.switch_screen(QuoteScreen(self.number))
+
+
+def start_diagnosis_if_received(station, actor, number: str) -> bool:
+    """In the worker: an order opened at the bench while still "received" starts its diagnosis."""
+    from deskapp.orders.model import get_order
+    from deskapp.orders.moves import advance
+
+    if str(get_order(station, number).state) != "received":
+        return False
+    advance(station, actor, number, "start_diagnosis")
+    return True

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from rich.text import Text
 from textual.widgets import DataTable, Footer, Static
 
 from deskapp.rules.text import clean
@@ -42,12 +43,15 @@ class NotifyScreen(DeskScreen):
     def reload(self) -> None:
         from deskapp.bench.calls import to_notify
 
+        self.ask("notify_list", to_notify, self.app.station)
+
+    def answered_notify_list(self, orders) -> None:
         tr = self.app.tr
         table = self.query_one(DataTable)
         table.clear()
-        for o in to_notify(self.app.station):
-            table.add_row(o.number, clean(o.customer), f"{tr.t('product_line.' + o.product_line)} {clean(o.model)}",
-                          "", key=o.number)
+        for o in orders:  # names and models are stored text: cells as Text, never markup
+            table.add_row(o.number, Text(clean(o.customer)),
+                          Text(f"{tr.t('product_line.' + o.product_line)} {clean(o.model)}"), "", key=o.number)
         self.show_script()
 
     def selected(self) -> str | None:
@@ -75,12 +79,19 @@ class NotifyScreen(DeskScreen):
         number = self.selected()
         if number is None:
             return
-        reached = record_notify_attempt(self.app.station, self.app.actor, number, outcome)
-        status = self.query_one("#status", Static)
-        status.update(self.app.tr.t("bench.notify_recorded", number=number,
-                                    outcome=self.app.tr.t(f"bench.outcome_{outcome}")))
+        station, actor = self.app.station, self.app.actor
+        self.ask("outcome", lambda: (number, outcome, record_notify_attempt(station, actor, number, outcome)))
+
+    def answered_outcome(self, answer) -> None:
+        number, outcome, reached = answer
+        self.report(self.app.tr.t("bench.notify_recorded", number=number,
+                                  outcome=self.app.tr.t(f"bench.outcome_{outcome}")))
         if reached:
             self.reload()
+
+    def refused_outcome(self, error) -> None:  # e.g. released meanwhile at the counter: said, list re-read
+        self.show_refusal(error)
+        self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()

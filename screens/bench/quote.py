@@ -35,8 +35,8 @@ class QuoteScreen(OrderScreen):
                 yield Input(placeholder=tr.t("bench.description"), id=f"desc{i}", compact=True)
                 yield Input(placeholder=tr.t("bench.qty"), id=f"qty{i}", compact=True, classes="num")
                 yield Input(placeholder=tr.t("bench.price"), id=f"price{i}", compact=True, classes="num")
-        yield Label("", id="lines-error", classes="field-error")
-        yield Static("", id="quote-total")
+        yield Label("", id="lines-error", classes="field-error", markup=False)
+        yield Static("", id="quote-total", markup=False)
         yield Label(tr.t("bench.answer_method"), classes="field-label")
         yield Select([(tr.t(f"bench.answer_{m}"), m) for m in QUOTE_ANSWERS], id="method", compact=True,
                      prompt=tr.t("pre.pick"))
@@ -51,12 +51,11 @@ class QuoteScreen(OrderScreen):
         self.query_one("#desc1", Input).focus()
 
     def show_quote(self) -> None:
-        from deskapp.bench.quotes import quote_of
-        from deskapp.orders.model import get_order
+        self.ask("quote", quote_now, self.app.station, self.number)
 
+    def answered_quote(self, q: dict) -> None:
         tr = self.app.tr
         money = self.app.station.policy.money
-        q = quote_of(self.app.station, get_order(self.app.station, self.number))
         lines = [f"{clean(l['description'])} × {l['quantity']}  {money(l['amount'])}" for l in q["lines"]]
         lines.append(tr.t("bench.quote_sum", total=money(q["total"]), fee=money(q["inspection_fee"]),
                           grand=money(q["grand_total"]), until=q["valid_until"] or "-"))
@@ -85,45 +84,54 @@ class QuoteScreen(OrderScreen):
 
     def action_send(self) -> None:
         from deskapp.bench.quotes import send_quote
-        from deskapp.rules.errors import DeskError
 
-        tr = self.app.tr
         error = self.query_one("#lines-error", Label)
         try:
             lines = self.lines()
         except ValueError as bad:
-            error.update(tr.t("bench.line_numbers", line=bad.args[0]))
-            return
-        try:
-            send_quote(self.app.station, self.app.actor, self.number, lines)
-        except DeskError as exc:
-            error.update(clean(exc.render(tr)))
+            error.update(self.app.tr.t("bench.line_numbers", line=bad.args[0]))
             return
         error.update("")
+        self.ask("send", send_quote, self.app.station, self.app.actor, self.number, lines)
+
+    def answered_send(self, _total) -> None:
+        self.query_one("#lines-error", Label).update("")
         self.show_quote()
         self.show_summary()
-        self.report(tr.t("bench.quote_sent"))
+        self.report(self.app.tr.t("bench.quote_sent"))
+
+    def refused_send(self, error) -> None:  # a wrong line is said under the lines
+        self.query_one("#lines-error", Label).update(clean(error.render(self.app.tr)))
 
     def _answer(self, approved: bool) -> None:
         from deskapp.bench.quotes import answer_quote
-        from deskapp.rules.errors import DeskError
 
-        tr = self.app.tr
         method = self.query_one("#method", Select).value
         back = self.query_one("#return_method", Select).value
-        try:
-            answer_quote(self.app.station, self.app.actor, self.number, approved=approved,
-                         method=method if isinstance(method, str) else "",
+        station, actor, number = self.app.station, self.app.actor, self.number
+
+        def answer():
+            answer_quote(station, actor, number, approved=approved, method=method if isinstance(method, str) else "",
                          return_method=back if isinstance(back, str) else "")
-        except DeskError as exc:
-            self.report(exc.render(tr), error=True)
-            return
+            return approved
+
+        self.ask("answer", answer)
+
+    def answered_answer(self, approved: bool) -> None:
         self.show_quote()
         self.show_summary()
-        self.report(tr.t("bench.quote_approved" if approved else "bench.quote_declined"))
+        self.report(self.app.tr.t("bench.quote_approved" if approved else "bench.quote_declined"))
 
     def action_approved(self) -> None:
         self._answer(True)
 
     def action_declined(self) -> None:
         self._answer(False)
+
+
+def quote_now(station, number: str) -> dict:
+    """In the worker: the order's quote as it stands."""
+    from deskapp.bench.quotes import quote_of
+    from deskapp.orders.model import get_order
+
+    return quote_of(station, get_order(station, number))

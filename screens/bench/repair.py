@@ -4,7 +4,7 @@ time spent, a loaner issued and returned (contract level 2), then ready for pick
 from __future__ import annotations
 
 from deskapp.screens.bench.order_step import OrderScreen
-from deskapp.screens.widgets import FormField, Teleprompter
+from deskapp.screens.widgets import FormField, Teleprompter, clear_field_errors
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -33,7 +33,7 @@ class RepairScreen(OrderScreen):
                 yield Input(placeholder=tr.t("bench.qty"), id=f"pqty{i}", compact=True, classes="num")
                 yield Checkbox(tr.t("bench.old_returned"), value=True, id=f"returned{i}", compact=True)
                 yield Input(placeholder=tr.t("bench.why_not_returned"), id=f"part{i}_reason", compact=True)
-        yield Label("", id="parts-error", classes="field-error")
+        yield Label("", id="parts-error", classes="field-error", markup=False)
         yield FormField(tr.t("bench.minutes"), "minutes")
         policy = self.app.station.policy
         yield Label(tr.t("bench.repair_warranty_label"), classes="field-label")
@@ -54,10 +54,8 @@ class RepairScreen(OrderScreen):
         self.query_one("#work", Input).focus()
 
     def action_save(self) -> None:
-        from deskapp.bench.repair import PartUsed, record_repair
-        from deskapp.rules.errors import DeskError, ValidationError
+        from deskapp.bench.repair import PartUsed
 
-        tr = self.app.tr
         parts = []
         for i in range(1, PARTS + 1):
             name = self.query_one(f"#part{i}", Input).value.strip()
@@ -68,55 +66,68 @@ class RepairScreen(OrderScreen):
                                       self.query_one(f"#part{i}_reason", Input).value))
         minutes = self.query_one("#minutes", Input).value.strip() or "0"
         self.query_one("#parts-error", Label).update("")
-        for f in self.query(FormField):
-            f.clear_error()
-        try:
-            record_repair(self.app.station, self.app.actor, self.number, self.query_one("#work", Input).value,
-                          parts, int(minutes) if minutes.isdigit() else -1)
-        except ValidationError as exc:
-            if exc.field in ("repair_record", "minutes"):
-                self.query_one("#field-work" if exc.field == "repair_record" else "#field-minutes",
-                               FormField).set_error(exc.render(tr))
-            else:
-                self.query_one("#parts-error", Label).update(clean(exc.render(tr)))
-            return
-        except DeskError as exc:
-            self.report(exc.render(tr), error=True)
-            return
-        from deskapp.bench.repair import set_repair_warranty
+        clear_field_errors(self)
+        self.ask("repair", record_with_warranty, self.app.station, self.app.actor, self.number,
+                 self.query_one("#work", Input).value, parts, int(minutes) if minutes.isdigit() else -1,
+                 self.query_one("#warranty_months", Select).value,
+                 self.query_one("#no_warranty_consent", Checkbox).value)
 
-        months = self.query_one("#warranty_months", Select).value
-        try:  # the repair warranty on the original fault, agreed with the customer
-            set_repair_warranty(self.app.station, self.app.actor, self.number, months,
-                                consent_recorded=self.query_one("#no_warranty_consent", Checkbox).value)
-        except DeskError as exc:
-            self.report(exc.render(tr), error=True)
-            return
-        self.report(tr.t("bench.repair_recorded"))
+    def answered_repair(self, _order) -> None:
+        self.report(self.app.tr.t("bench.repair_recorded"))
+
+    def refused_repair(self, error) -> None:
+        from deskapp.rules.errors import ValidationError
+
+        text = error.render(self.app.tr)
+        if isinstance(error, ValidationError) and error.field in ("repair_record", "minutes"):
+            self.query_one("#field-work" if error.field == "repair_record" else "#field-minutes",
+                           FormField).set_error(text)
+        elif isinstance(error, ValidationError) and error.field.startswith("part"):
+            self.query_one("#parts-error", Label).update(clean(text))
+        else:
+            self.show_refusal(error)
 
     def action_ready(self) -> None:
-        if self.move("mark_ready"):
-            self.app.notify(self.app.tr.t("bench.ready", number=self.number))
-            self.app.pop_screen()
+        self.move("mark_ready")
+
+    def answered_mark_ready(self, _order) -> None:
+        self.app.notify(self.app.tr.t("bench.ready", number=self.number), markup=False)
+        self.app.pop_screen()
 
     def action_part_arrived(self) -> None:
-        if self.move("part_arrived"):
-            self.show_summary()
+        self.move("part_arrived")
+
+    def answered_part_arrived(self, _order) -> None:
+        self.report("")
+        self.show_summary()
 
     def action_loaner(self) -> None:
-        from deskapp.bench.loaners import issue_loaner, loaners_of, return_loaner
-        from deskapp.orders.model import get_order
-        from deskapp.rules.errors import DeskError
+        self.ask("loaner", loaner_out_or_back, self.app.station, self.app.actor, self.number,
+                 self.query_one("#loaner_device", Input).value)
 
+    def answered_loaner(self, back: str | None) -> None:
         tr = self.app.tr
-        order = get_order(self.app.station, self.number)
-        out = [l for l in loaners_of(self.app.station, order.id) if not l["returned_at"]]
-        try:
-            if out:
-                return_loaner(self.app.station, self.app.actor, self.number)
-                self.report(tr.t("bench.loaner_back", device=clean(out[0]["device"])))
-            else:
-                issue_loaner(self.app.station, self.app.actor, self.number, self.query_one("#loaner_device", Input).value)
-                self.report(tr.t("bench.loaner_out"))
-        except DeskError as exc:
-            self.report(exc.render(tr), error=True)
+        self.report(tr.t("bench.loaner_back", device=clean(back)) if back is not None else tr.t("bench.loaner_out"))
+
+
+def record_with_warranty(station, actor, number: str, work: str, parts: list, minutes: int, months,
+                         consent: bool):
+    """In the worker: the repair record, then the repair warranty on the original fault agreed
+    with the customer (policy default unless chosen)."""
+    from deskapp.bench.repair import record_repair, set_repair_warranty
+
+    record_repair(station, actor, number, work, parts, minutes)
+    return set_repair_warranty(station, actor, number, months, consent_recorded=consent)
+
+
+def loaner_out_or_back(station, actor, number: str, device: str) -> str | None:
+    """In the worker: the loaner out now comes back (its device returned), else one goes out (None)."""
+    from deskapp.bench.loaners import issue_loaner, loaners_of, return_loaner
+    from deskapp.orders.model import get_order
+
+    out = [l for l in loaners_of(station, get_order(station, number).id) if not l["returned_at"]]
+    if out:
+        return_loaner(station, actor, number)
+        return out[0]["device"]
+    issue_loaner(station, actor, number, device)
+    return None

@@ -6,12 +6,12 @@ from __future__ import annotations
 from deskapp.screens.base import DeskScreen
 from deskapp.screens.widgets import DeskHeader, FormField
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from deskapp.rules.text import clean
 
@@ -37,7 +37,7 @@ class WorkListScreen(DeskScreen):
         yield DeskHeader()
         # kept shallow: each cursor key's messages bubble up through every container
         yield Input(placeholder=tr.t("bench.scan_hint"), id="scan", compact=True)
-        yield Label("", id="scan-error", classes="field-error")
+        yield Label("", id="scan-error", classes="field-error", markup=False)
         with Horizontal(id="tables"):
             with Vertical(id="mine-column"):
                 yield Label(tr.t("bench.my_work"), classes="section")
@@ -62,19 +62,18 @@ class WorkListScreen(DeskScreen):
         self.reload()
 
     def poll_changes(self) -> None:
-        if self.app.station.store.data_version() != self._version:
+        if not self.asking("worklist") and self.app.station.store.data_version() != self._version:
             self.reload()
 
     def action_reload(self) -> None:
         self.reload()
 
-    @work(thread=True, exclusive=True, group="worklist")
     def reload(self) -> None:
-        from deskapp.bench.work_list import my_work, unassigned_pool
+        """Both lists read in a worker (2,000 rows take a while); shown by :meth:`answered_worklist`."""
+        self.ask("worklist", work_lists, self.app.station, self.app.actor.staff_id)
 
-        station = self.app.station
-        data = (my_work(station, self.app.actor.staff_id), unassigned_pool(station), station.store.data_version())
-        self.app.call_from_thread(self.show, *data)
+    def answered_worklist(self, lists) -> None:
+        self.show(*lists)
 
     def show(self, mine, pool, version) -> None:
         self._version = version
@@ -109,7 +108,7 @@ class WorkListScreen(DeskScreen):
         flag = {"ok": "", "at_risk": "⚠ ", "overdue": "✖ "}[item.status]
         device = item.model or tr.t(f"product_line.{item.product_line}")
         # One styled cell per row: plain strings render (and scroll) faster.
-        return [item.number, clean(item.customer), clean(device), tr.t(f"state.{item.state}"),
+        return [item.number, Text(clean(item.customer)), Text(clean(device)), tr.t(f"state.{item.state}"),
                 f"{tr.t('bench.due_' + item.due_kind)} {due}", Text(flag + left, style=style) if style else left]
 
     def selected(self, table_id: str) -> str | None:
@@ -139,17 +138,18 @@ class WorkListScreen(DeskScreen):
 
     def action_take(self) -> None:
         from deskapp.bench.work_list import take
-        from deskapp.rules.errors import DeskError
 
         number = self.selected("#pool")
         if number is None:
             return
-        try:
-            take(self.app.station, self.app.actor, number)
-        except DeskError as exc:
-            self.notify(exc.render(self.app.tr), severity="error")
-            return
-        self.notify(self.app.tr.t("bench.taken", number=number))
+        self.ask("take", take, self.app.station, self.app.actor, number)
+
+    def answered_take(self, order) -> None:
+        self.say(self.app.tr.t("bench.taken", number=order.number))
+        self.reload()
+
+    def refused_take(self, error) -> None:  # taken by someone else meanwhile: said, and the lists re-read
+        self.show_refusal(error)
         self.reload()
 
     def action_give(self) -> None:
@@ -184,6 +184,15 @@ class WorkListScreen(DeskScreen):
         open_order(self.app, order.number)
 
 
+def work_lists(station, staff_id: int) -> tuple:
+    """In the worker: my work, the pool, and the file's version read before them (a change
+    made while they are read is seen by the next poll)."""
+    from deskapp.bench.work_list import my_work, unassigned_pool
+
+    version = station.store.data_version()
+    return my_work(station, staff_id), unassigned_pool(station), version
+
+
 def span(tr, minutes: int) -> str:
     """45 min, 3 h 20 min, 2 d 4 h: what a person reads at a glance."""
     if minutes < 60:
@@ -212,16 +221,20 @@ def open_order(app, number: str) -> None:
 
         app.push_screen(RepairScreen(order.number))
     else:
-        app.notify(app.tr.t("bench.not_on_bench", number=order.number, state=app.tr.t(f"state.{state}")))
+        app.notify(app.tr.t("bench.not_on_bench", number=order.number, state=app.tr.t(f"state.{state}")),
+                   markup=False)
 
 
-class GiveScreen(ModalScreen):
-    """Hand an order to a colleague, with the reason."""
+class GiveScreen(DeskScreen, ModalScreen):
+    """Hand an order to a colleague, with the reason. Colleagues are read, and the hand-over
+    written, in a worker; a refusal is said under the reason."""
 
     DEFAULT_CSS = """
     GiveScreen { align: center middle; }
     #give { width: 64; max-width: 100%; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
     #give Horizontal { height: auto; margin-top: 1; }
+    #give #status { height: auto; width: 1fr; padding: 1 0 0 2; }
+    #give #status.error { color: $error; }
     """
     BINDINGS = [Binding("escape", "dismiss", "Cancel")]
 
@@ -230,35 +243,46 @@ class GiveScreen(ModalScreen):
         self.number = number
 
     def compose(self) -> ComposeResult:
-        from deskapp.reception.hand_off import engineer_load
-
         tr = self.app.tr
-        others = [(f"{clean(name)} ({tr.t('handoff.open_count', count=count)})", sid)
-                  for name, sid, count in engineer_load(self.app.station) if sid != self.app.actor.staff_id]
         with Vertical(id="give"):
-            yield Label(tr.t("bench.give_title", number=self.number))
-            yield Select(others, id="colleague", prompt=tr.t("pre.pick"))
+            yield Label(tr.t("bench.give_title", number=self.number), markup=False)
+            yield Select([], id="colleague", prompt=tr.t("pre.pick"))
             yield FormField(tr.t("bench.give_reason"), "give_reason")
             with Horizontal():
                 yield Button(tr.t("key.confirm"), variant="primary", id="give-ok")
+                yield Static("", id="status", markup=False)
+
+    def on_mount(self) -> None:
+        from deskapp.reception.hand_off import engineer_load
+
+        self.ask("colleagues", engineer_load, self.app.station)
+
+    def answered_colleagues(self, load) -> None:
+        tr = self.app.tr
+        # engineers' names are stored text: options as Text, never markup
+        self.query_one("#colleague", Select).set_options(
+            [(Text(f"{clean(name)} ({tr.t('handoff.open_count', count=count)})"), sid)
+             for name, sid, count in load if sid != self.app.actor.staff_id])
 
     @on(Button.Pressed, "#give-ok")
     @on(Input.Submitted, "#give_reason")
     def confirm(self) -> None:
         from deskapp.bench.work_list import give
-        from deskapp.rules.errors import DeskError
 
         field = self.query_one("#field-give_reason", FormField)
+        field.clear_error()
         colleague = self.query_one("#colleague", Select).value
         if not isinstance(colleague, int):
             field.set_error(self.app.tr.t("bench.pick_colleague"))
             return
-        try:
-            give(self.app.station, self.app.actor, self.number, colleague, self.query_one("#give_reason", Input).value)
-        except DeskError as exc:
-            field.set_error(exc.render(self.app.tr))
-            return
+        self.ask("give", give, self.app.station, self.app.actor, self.number, colleague,
+                 self.query_one("#give_reason", Input).value)
+
+    def answered_give(self, _order) -> None:
         self.dismiss(True)
+
+    def refused_give(self, error) -> None:
+        self.query_one("#field-give_reason", FormField).set_error(error.render(self.app.tr))
 
 
 class FindOrderScreen(ModalScreen):
@@ -282,7 +306,7 @@ class FindOrderScreen(ModalScreen):
         from deskapp.orders.model import get_order
         from deskapp.rules.errors import DeskError
 
-        try:
+        try:  # one row, on its own reading connection: never waits for the write lock
             order = get_order(self.app.station, event.value)
         except DeskError as exc:
             self.query_one("#field-find_number", FormField).set_error(exc.render(self.app.tr))

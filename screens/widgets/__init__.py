@@ -40,7 +40,9 @@ class Teleprompter(Static):
     def show(self, title: str, phrases: list[str]) -> None:
         """Each phrase in the quotation marks of the station's language."""
         opening, closing = ("“", "”") if self.app.tr.locale == "en" else ("「", "」")
-        self.border_title = clean(title)
+        from textual.content import Content
+
+        self.border_title = Content(clean(title))  # a customer's name in it is not markup
         self.update("\n\n".join(f"{opening}{clean(p)}{closing}" for p in phrases))
 
 
@@ -62,9 +64,10 @@ class FormField(Vertical):
                             max_length=max_length)
 
     def compose(self) -> ComposeResult:
-        yield Label(clean(self._label), classes="field-label")
+        # labels and errors carry typed or stored text (an order number typed in, a name): never markup
+        yield Label(clean(self._label), classes="field-label", markup=False)
         yield self._input
-        yield Label("", classes="field-error", id=f"{self.field_id}-error")
+        yield Label("", classes="field-error", id=f"{self.field_id}-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(".field-error", Label).display = False
