@@ -33,12 +33,16 @@ async def test_greeting_calls_the_next_number_once_the_other_terminal_is_done(de
     app = new_app(desk, "en")
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(app, pilot, "Amy Reception")
+        free = sorted([await key_latency(pilot, "tab") for _ in range(5)])[2]
         with another_terminal_writing(desk):
             await pilot.press("n")
             await wait_until(pilot, lambda: waiting(app), what="the greeting says it waits")
             assert "Waiting for the station file" in screen_text(app)
-            latencies = [await key_latency(pilot, "tab") for _ in range(5)]
-            assert max(latencies) < LIVE_KEY_S, latencies
+            held = sorted([await key_latency(pilot, "tab") for _ in range(5)])[2]
+            # the median press: within LIVE_KEY_S, or on a machine busy with other work
+            # within twice what it takes with the file free -- never the seconds of a
+            # UI thread waiting on the file
+            assert held < max(LIVE_KEY_S, 2 * free), (held, free)
             assert waiting(app)  # still waiting: the lock is still held
         await wait_until(pilot, lambda: not waiting(app), what="the call completes")
         await settle(app, pilot)
