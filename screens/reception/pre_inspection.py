@@ -414,6 +414,7 @@ class PreInspectionScreen(DeskScreen):
         target.update(Content.assemble((tr.t("pre.refused"), "bold"), "\n",
                                        "\n".join(f"- {r}" for r in reasons), f"\n\n{tr.t('pre.refuse_hint')}"))
         target.add_class("refused")
+        self.query_one(f"#step-{STEPS[self.step]}").scroll_end(animate=False)  # a small terminal: below the fields
         self.update_prompter()
 
     def action_refuse(self) -> None:
