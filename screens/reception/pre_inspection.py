@@ -573,6 +573,7 @@ class ResumeDraftScreen(DeskScreen, ModalScreen):
     DEFAULT_CSS = """
     ResumeDraftScreen { align: center middle; }
     #resume { width: 64; max-width: 100%; height: auto; border: thick $warning; padding: 1 2; background: $surface; }
+    #resume Label { width: 100%; text-wrap: wrap; }
     #resume Horizontal { height: auto; margin-top: 1; }
     #resume Button { margin-right: 2; }
     """
