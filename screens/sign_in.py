@@ -7,7 +7,7 @@ from deskapp.screens.widgets import DeskHeader, FormField
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskapp.rules.text import clean
@@ -45,6 +45,7 @@ class SignInScreen(DeskScreen):
                 yield OptionList(id="staff", markup=False)
                 yield FormField(tr.t("signin.pin"), "pin", password=True, max_length=8)
                 yield Label("", id="station-problem", markup=False)
+                yield Static("", id="status", markup=False)  # waiting for the station file, in the box
         yield Footer()
 
     def on_mount(self) -> None:
