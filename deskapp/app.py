@@ -106,15 +106,15 @@ class DeskApp(App):
             else:
                 localize_bindings(self, self.tr)
 
-    def signed_in(self, staff) -> None:
-        """Called by the sign-in screen: remember who works here, go to their screen."""
-        from deskapp.reception import drafts
-
+    def signed_in(self, staff, waiting=()) -> None:
+        """Called by the sign-in screen (its worker checked the PIN and read ``waiting``, the
+        pre-inspections this terminal left open): remember who works here, go to their screen."""
         self.staff = staff
         self.actor = staff.actor(self.terminal)
-        self.sub_title = f"{staff.name} · {self.tr.t('role.' + staff.role)}"
+        from deskapp.rules.text import clean
+
+        self.sub_title = f"{clean(staff.name)} · {self.tr.t('role.' + staff.role)}"  # the header shows it literally
         self.push_screen(self.home_screen())  # sign-in stays at the bottom of the stack
-        waiting = drafts.open_drafts(self.station, self.terminal)
         if waiting and staff.role in ("reception", "manager"):
             from deskapp.screens.reception.pre_inspection import ResumeDraftScreen
 

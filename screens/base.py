@@ -95,10 +95,15 @@ class DeskScreen(Screen):
         if self.has_class("-waiting") and self.query("#status"):
             self.report("")  # no longer waiting; the answer's handler says what happened
         self.remove_class("-waiting")
+        if getattr(self, "_said_waiting", False) and not self._pending():
+            self._said_waiting = False  # the file answered: "waiting for the station file" goes
+            if self.query("#status"):
+                self.report("")
 
     def on_still_waiting(self, message: StillWaiting) -> None:
         if message.request in self._pending():
             self.add_class("-waiting")
+            self._said_waiting = True
             self.say(self.app.tr.t("app.waiting_for_store"))
 
     def on_service_done(self, message: ServiceDone) -> None:

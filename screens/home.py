@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from deskapp.screens.base import DeskScreen
 from deskapp.screens.widgets import DeskHeader
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
+from textual.content import Content
 from textual.widgets import Footer, Label, Static
 
 from deskapp.rules.text import clean
@@ -16,7 +16,20 @@ class Tile(Static):
     """One figure with its caption."""
 
     def set_figure(self, caption: str, value: int) -> None:
-        self.update(f"[b]{value}[/b]\n{clean(caption)}")
+        self.update(Content.assemble((str(value), "bold"), "\n", clean(caption)))
+
+
+def today_at_a_glance(app):
+    """In a worker: the station (opened if need be), waiting counts, open orders, version."""
+    from deskapp.orders.reads import count_by_state
+    from deskapp.reception.queue import waiting_counts
+    from deskapp.rules.lifecycle import OPEN_STATES
+
+    station = app.station or app.open_station()
+    version = station.store.data_version()
+    waiting = waiting_counts(station)
+    by_state = count_by_state(station)
+    return station, waiting, sum(by_state[str(s)] for s in OPEN_STATES), version
 
 
 class HomeScreen(DeskScreen):
@@ -26,40 +39,34 @@ class HomeScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield DeskHeader()
         with Vertical(id="home"):
-            yield Label("", id="welcome")
-            yield Label("", id="today")
+            # the station's name and its file's path are stored text: never read as markup
+            yield Label("", id="welcome", markup=False)
+            yield Label("", id="today", markup=False)
             with Grid(id="tiles"):
                 yield Tile("", id="tile-drop-off", classes="tile")
                 yield Tile("", id="tile-pickup", classes="tile")
                 yield Tile("", id="tile-inquiry", classes="tile")
                 yield Tile("", id="tile-open", classes="tile")
-            yield Label("", id="placeholder")
-            yield Label("", id="station-file")
+            yield Label("", id="placeholder", markup=False)
+            yield Label("", id="station-file", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self._version = None
         self.load()
 
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="home")
     def load(self) -> None:
-        from deskapp.orders.reads import count_by_state
-        from deskapp.reception.queue import waiting_counts
-        from deskapp.rules.errors import DeskError
-        from deskapp.rules.lifecycle import OPEN_STATES
+        self.ask("load", today_at_a_glance, self.app)
 
-        try:
-            station = self.app.station or self.app.open_station()
-        except DeskError as exc:  # a file too new, not a station, unreadable: say so, do not crash
-            self.app.call_from_thread(self.show_problem, exc.render(self.app.tr))
-            return
-        waiting = waiting_counts(station)
-        by_state = count_by_state(station)
-        open_orders = sum(by_state[str(s)] for s in OPEN_STATES)
-        version = station.store.data_version()
-        self.app.call_from_thread(self.show, station, waiting, open_orders, version)
+    def answered_load(self, result) -> None:
+        self.show(*result)
+
+    def refused_load(self, error) -> None:
+        """A file too new, not a station, unreadable: say so, do not crash."""
+        self.show_problem(error.render(self.app.tr))
 
     def show(self, station, waiting: dict, open_orders: int, version: int) -> None:
         tr = station.tr
@@ -86,10 +93,10 @@ class HomeScreen(DeskScreen):
         label = self.query_one("#welcome", Label)
         label.add_class("error")
         label.update(clean(message))
-        self.notify(clean(message), severity="error", timeout=30)
+        self.notify(clean(message), severity="error", timeout=30, markup=False)
 
     def poll_changes(self) -> None:
         """Another terminal committed? Reload (PRAGMA data_version is cheap)."""
         station = self.app.station
-        if station is not None and station.store.data_version() != self._version:
+        if station is not None and not self.asking("load") and station.store.data_version() != self._version:
             self.load()

@@ -4,6 +4,8 @@ typing) is saved as a draft: a crash loses nothing and the next start resumes he
 
 from __future__ import annotations
 
+import threading
+
 from deskapp.screens.base import DeskScreen
 from deskapp.screens.widgets import (
     DeskHeader,
@@ -12,10 +14,11 @@ from deskapp.screens.widgets import (
     clear_field_errors,
     show_field_error,
 )
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
@@ -44,6 +47,87 @@ CHECKBOXES = ("customer_confirmed", "via_dealer", "invoice_copy_kept", "fees_ack
 AUTOSAVE_S = 2.0
 
 
+class DraftKeeper:
+    """The screen's draft as the workers write it: one write at a time, in the order the
+    screen asked (a save asked earlier never overwrites one asked later), and nothing after
+    the draft is closed (order created, refusal recorded). Only workers call it; the UI
+    thread never waits on its lock."""
+
+    def __init__(self, draft_id: int | None) -> None:
+        self._lock = threading.Lock()
+        self.id = draft_id
+        self._written = 0
+        self._last: dict = {}
+        self.closed = False
+
+    def save(self, station, actor, seq: int, step: str, data: dict, *, step_done: bool = False) -> int | None:
+        from deskapp.reception import drafts
+        from deskapp.reception.pre_inspection import step_done as record_step
+
+        with self._lock:
+            if self.closed:
+                return self.id
+            if step_done:  # the step's event is recorded whatever else was saved meanwhile
+                self.id = record_step(station, actor, step, data if seq > self._written else self._last, self.id)
+            elif seq > self._written:
+                self.id = drafts.save(station, actor, step, data, self.id)
+            if seq > self._written:
+                self._written, self._last = seq, data
+            return self.id
+
+    def close(self, action):
+        """``action(draft_id)`` closes the draft (it creates the order or records the refusal)."""
+        with self._lock:
+            if self.closed:
+                return None
+            result = action(self.id)
+            self.closed = True
+            return result
+
+
+def advance(keeper: DraftKeeper, station, actor, seq: int, step: str, data: dict):
+    """In a worker: check the step, take the warranty decision after the purchase step, and
+    record the step done with the draft at the next step. Returns the decision (or None)."""
+    from deskapp.orders.creation import Refused
+    from deskapp.reception.pre_inspection import check_step, decide
+
+    check_step(station, step, data)
+    decision = None
+    if step == "purchase":
+        decision = decide(station, data)
+        if not decision.accepted:
+            raise Refused(decision)
+    keeper.save(station, actor, seq, STEPS[STEPS.index(step) + 1], data, step_done=True)
+    return decision
+
+
+def finish_intake(keeper: DraftKeeper, station, actor, data: dict):
+    """In a worker: every step checked again, the customer and the order created, the draft closed."""
+    from deskapp.reception.pre_inspection import check_step, complete
+
+    check_step(station, "confirm", data)
+    return keeper.close(lambda draft_id: complete(station, actor, data, draft_id))
+
+
+def refuse_intake(keeper: DraftKeeper, station, actor, step: str, data: dict, refused):
+    """In a worker: the refusal recorded, the draft closed as refused."""
+    from deskapp.reception import drafts
+    from deskapp.reception.pre_inspection import record_refusal
+
+    def record(draft_id):
+        draft_id = drafts.save(station, actor, step, data, draft_id)
+        record_refusal(station, actor, data, refused, draft_id)
+
+    return keeper.close(record)
+
+
+def customers_by_phone(station, prefix: str):
+    """In a worker: the customers whose phone starts with ``prefix`` (and the prefix asked)."""
+    from deskapp.reception.pre_inspection import lookup_customers
+
+    return prefix, lookup_customers(station, prefix)
+
+
 class PreInspectionScreen(DeskScreen):
     CSS_PATH = "pre_inspection.tcss"
     BINDINGS = [
@@ -62,6 +146,8 @@ class PreInspectionScreen(DeskScreen):
         super().__init__()
         self.step = 0
         self.draft_id = draft.id if draft else None
+        self.keeper = DraftKeeper(self.draft_id)
+        self._seq = 0  # every draft write asked gets the next number (see DraftKeeper)
         self.restore_from = draft
         self.customer_id = None
         self.decision = None
@@ -76,43 +162,43 @@ class PreInspectionScreen(DeskScreen):
         policy = self.app.station.policy
         yield DeskHeader()
         with Horizontal(id="pre"):
-            yield Static("", id="steps")
+            yield Static("", id="steps", markup=False)
             with ContentSwitcher(initial="step-fault", id="form"):
                 with VerticalScroll(id="step-fault"):
                     yield FormField(tr.t("pre.fault_told"), "fault_told")
                     yield FormField(tr.t("pre.fault_restated"), "fault_restated")
                     yield Checkbox(tr.t("pre.customer_confirmed"), id="customer_confirmed", compact=True)
-                    yield Label("", id="customer_confirmed-error", classes="field-error")
+                    yield Label("", id="customer_confirmed-error", classes="field-error", markup=False)
                 with VerticalScroll(id="step-customer"):
                     yield FormField(tr.t("pre.phone"), "phone", placeholder="0912-345-678")
-                    yield OptionList(id="matches")
-                    yield Label("", id="customer-picked")
+                    yield OptionList(id="matches", markup=False)  # customers as stored
+                    yield Label("", id="customer-picked", markup=False)
                     yield FormField(tr.t("pre.name"), "name")
                     yield FormField(tr.t("pre.company"), "company")
                     yield Checkbox(tr.t("pre.via_dealer"), id="via_dealer", compact=True)
                     yield FormField(tr.t("pre.dealer_name"), "dealer_name")
                     yield FormField(tr.t("pre.dealer_phone"), "dealer_phone")
-                    yield Label("", id="dealer-error", classes="field-error")
+                    yield Label("", id="dealer-error", classes="field-error", markup=False)
                 with VerticalScroll(id="step-purchase"):
                     yield Label(tr.t("pre.proof"), classes="field-label")
                     with RadioSet(id="proof"):
                         for proof in PROOFS:
                             yield RadioButton(tr.t(f"pre.proof_{proof}"), id=f"proof-{proof}")
-                    yield Label("", id="proof-error", classes="field-error")
+                    yield Label("", id="proof-error", classes="field-error", markup=False)
                     yield FormField(tr.t("pre.invoice_no"), "invoice_no")
                     yield Checkbox(tr.t("pre.invoice_copy_kept"), id="invoice_copy_kept", compact=True)
                     yield FormField(tr.t("pre.serial"), "serial")
                     yield Label(tr.t("pre.product_line"), classes="field-label")
                     yield Select([(tr.t(f"product_line.{p}"), p) for p in policy.product_lines],
                                  prompt=tr.t("pre.pick"), id="product_line", compact=True)
-                    yield Label("", id="product_line-error", classes="field-error")
+                    yield Label("", id="product_line-error", classes="field-error", markup=False)
                     yield FormField(tr.t("pre.brand"), "brand")
                     yield FormField(tr.t("pre.model"), "model")
-                    yield Static("", id="decision")
+                    yield Static("", id="decision", markup=False)
                 with VerticalScroll(id="step-fees"):
-                    yield Static("", id="fees-text")
+                    yield Static("", id="fees-text", markup=False)
                     yield Checkbox(tr.t("pre.fees_acknowledged"), id="fees_acknowledged", compact=True)
-                    yield Label("", id="fees_acknowledged-error", classes="field-error")
+                    yield Label("", id="fees_acknowledged-error", classes="field-error", markup=False)
                 with VerticalScroll(id="step-inspection"):
                     yield Label(tr.t("pre.accessories"), classes="field-label")
                     yield SelectionList(id="accessories")
@@ -122,12 +208,13 @@ class PreInspectionScreen(DeskScreen):
                     yield FormField(tr.t("pre.non_standard_parts"), "non_standard_parts")
                     yield Checkbox(tr.t("pre.fault_reproduced"), id="fault_reproduced", compact=True)
                     yield Checkbox(tr.t("pre.backup_reminder"), id="backup_reminder", compact=True)
-                    yield Label("", id="backup_reminder-error", classes="field-error")
+                    yield Label("", id="backup_reminder-error", classes="field-error", markup=False)
                     yield FormField(tr.t("pre.passcode"), "passcode", password=True)
                 with VerticalScroll(id="step-confirm"):
                     yield FormField(tr.t("pre.fault_confirmed"), "fault_confirmed")
-                    yield Static("", id="summary")
+                    yield Static("", id="summary", markup=False)  # names, models as typed
             yield Teleprompter(id="prompter")
+        yield Static("", id="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -155,8 +242,10 @@ class PreInspectionScreen(DeskScreen):
         return data
 
     def restore(self, data: dict) -> None:
-        for name in TEXT_FIELDS:
-            self.query_one(f"#{name}", Input).value = str(data.get(name) or "")
+        # what the draft holds is put back as it was: no lookup, no reset of the customer picked
+        with self.prevent(Input.Changed):
+            for name in TEXT_FIELDS:
+                self.query_one(f"#{name}", Input).value = str(data.get(name) or "")
         for name in CHECKBOXES:
             self.query_one(f"#{name}", Checkbox).value = bool(data.get(name))
         if data.get("proof") in PROOFS:
@@ -180,30 +269,39 @@ class PreInspectionScreen(DeskScreen):
             app_list.add_options([(tr.t(f"appearance.{a}"), a, a in appearance) for a in appearance_items()])
 
     # ------------------------------------------------------------------ drafts
+    # Every draft write runs in a worker (DraftKeeper orders them); the form is only read
+    # (gather) on the UI thread, never written back, so typing goes on and the cursor stays.
+
+    def next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def flow_pending(self) -> bool:
+        """A step, the order's creation, a refusal or leaving is on its way to the file."""
+        return any(self.asking(r) for r in ("step", "complete", "refuse", "leave"))
 
     def save_draft(self) -> None:
-        from deskapp.reception import drafts
-
-        data = self.gather()
-        if data == self._saved:
+        """Save the form as it stands now (in a worker), if it changed since the last save."""
+        if self.app.actor is None or self.flow_pending():
             return
-        self.draft_id = drafts.save(self.app.station, self.app.actor, STEPS[self.step], data, self.draft_id)
+        data = self.gather()
+        if data == self._saved or self.asking("autosave"):
+            return  # unchanged, or the last save is still on its way (the next tick saves this)
         self._saved = data
+        self.ask("autosave", self.keeper.save, self.app.station, self.app.actor, self.next_seq(),
+                 STEPS[self.step], data)
 
     def autosave(self) -> None:
         """Every few seconds while typing: the write goes to a worker, the typing goes on."""
-        if self.app.actor is None or not self.is_current:
-            return
-        data = self.gather()
-        if data != self._saved:
-            self._saved = data
-            self.write_draft(STEPS[self.step], data)
+        if self.is_current:
+            self.save_draft()
 
-    @work(thread=True, exclusive=True, group="draft")
-    def write_draft(self, step: str, data: dict) -> None:
-        from deskapp.reception import drafts
+    def answered_autosave(self, draft_id) -> None:
+        self.draft_id = draft_id
 
-        self.draft_id = drafts.save(self.app.station, self.app.actor, step, data, self.draft_id)
+    def refused_autosave(self, error) -> None:
+        self._saved = None  # not saved: the next tick tries again
+        self.say(error.render(self.app.tr), error=True)
 
     # ------------------------------------------------------------------ steps
 
@@ -260,48 +358,46 @@ class PreInspectionScreen(DeskScreen):
                 label.update("")
 
     def action_next_step(self) -> None:
-        from deskapp.orders.creation import Refused
-        from deskapp.reception.pre_inspection import check_step, decide
-        from deskapp.rules.errors import DomainError, ValidationError
-
-        tr = self.app.tr
-        station = self.app.station
+        if self.flow_pending():
+            return
         data = self.gather()
         name = STEPS[self.step]
         self.clear_errors()
-        self.save_draft()
-        try:
-            check_step(station, name, data)
-            if name == "purchase":
-                self.decision = decide(station, data)
-                if not self.decision.accepted:
-                    raise Refused(self.decision)
-        except ValidationError as exc:
-            self.show_error(exc.field, exc.render(tr))
-            self.focus_field(exc.field)
-            return
-        except Refused as refused:
-            self.refused = refused
-            self.show_refusal(refused)
-            return
-        except DomainError as exc:
-            self.show_error("product_line" if name == "purchase" else "dealer", exc.render(tr))
-            return
-        self.refused = None
-        from deskapp.reception.pre_inspection import step_done
-
         if name == "confirm":
-            self.finish(data)
+            self.ask("complete", finish_intake, self.keeper, self.app.station, self.app.actor, data)
             return
+        self._step_data = data
+        self.ask("step", advance, self.keeper, self.app.station, self.app.actor, self.next_seq(), name, data)
+
+    def answered_step(self, decision) -> None:
+        if STEPS[self.step] == "purchase":
+            self.decision = decision
+        self.refused = None
+        self._saved = self._step_data
+        self.draft_id = self.keeper.id
         self.step += 1
-        self.draft_id = step_done(station, self.app.actor, STEPS[self.step], data, self.draft_id)
-        self._saved = data
         self.show_step()
 
+    def refused_step(self, error) -> None:
+        from deskapp.orders.creation import Refused
+        from deskapp.rules.errors import DomainError, ValidationError
+
+        tr = self.app.tr
+        if isinstance(error, ValidationError):
+            self.show_error(error.field, error.render(tr))
+            self.focus_field(error.field)
+        elif isinstance(error, Refused):
+            self.refused = error
+            self.show_refused_intake(error)
+        elif isinstance(error, DomainError):
+            self.show_error("product_line" if STEPS[self.step] == "purchase" else "dealer", error.render(tr))
+        else:  # the station file busy for too long, ...: on the status line
+            self.show_refusal(error)
+
     def action_previous_step(self) -> None:
-        if self.step > 0:
+        if self.step > 0 and not self.flow_pending():
             self.clear_errors()
-            self.save_draft()
+            self.save_draft()  # what was typed here, under this step (in a worker)
             self.step -= 1
             self.refused = None
             self.show_step()
@@ -311,37 +407,47 @@ class PreInspectionScreen(DeskScreen):
         if found:
             found.first().focus()
 
-    def show_refusal(self, refused) -> None:
+    def show_refused_intake(self, refused) -> None:
         tr = self.app.tr
-        reasons = [r.render(tr) for r in refused.decision.reasons]
-        target = "#decision" if STEPS[self.step] == "purchase" else "#dealer-error"
-        self.query_one(target).update(
-            f"[b]{tr.t('pre.refused')}[/b]\n" + "\n".join(f"- {clean(r)}" for r in reasons) + f"\n\n{tr.t('pre.refuse_hint')}")
-        self.query_one(target).add_class("refused")
+        reasons = [clean(r.render(tr)) for r in refused.decision.reasons]
+        target = self.query_one("#decision" if STEPS[self.step] == "purchase" else "#dealer-error")
+        target.update(Content.assemble((tr.t("pre.refused"), "bold"), "\n",
+                                       "\n".join(f"- {r}" for r in reasons), f"\n\n{tr.t('pre.refuse_hint')}"))
+        target.add_class("refused")
+        self.query_one(f"#step-{STEPS[self.step]}").scroll_end(animate=False)  # a small terminal: below the fields
         self.update_prompter()
 
     def action_refuse(self) -> None:
-        from deskapp.reception.pre_inspection import record_refusal
-
         if self.refused is None:
-            self.notify(self.app.tr.t("pre.nothing_to_refuse"), severity="warning")
+            self.notify(self.app.tr.t("pre.nothing_to_refuse"), severity="warning", markup=False)
             return
-        self.save_draft()
-        record_refusal(self.app.station, self.app.actor, self.gather(), self.refused, self.draft_id)
-        self.app.notify(self.app.tr.t("pre.refusal_recorded"))
+        if self.flow_pending():
+            return
+        self.ask("refuse", refuse_intake, self.keeper, self.app.station, self.app.actor, STEPS[self.step],
+                 self.gather(), self.refused)
+
+    def answered_refuse(self, _result) -> None:
+        self.app.notify(self.app.tr.t("pre.refusal_recorded"), markup=False)
         self.app.pop_screen()
 
     def show_fees(self) -> None:
-        tr = self.app.tr
-        if self.decision is None:
-            from deskapp.reception.pre_inspection import decide
+        from deskapp.reception.pre_inspection import decide
 
-            self.decision = decide(self.app.station, self.gather())
+        tr = self.app.tr
+        if self.decision is None:  # resumed here: the decision is taken again (in a worker)
+            self.query_one("#fees-text", Static).update("…")
+            self.ask("decision", decide, self.app.station, self.gather())
+            return
         reasons, phrases = self.decision.explain(tr)
         status = tr.t(f"warranty_status.{self.decision.status}")
-        body = [f"[b]{tr.t('pre.warranty')}: {status}[/b]"] + [f"- {clean(r)}" for r in reasons]
-        self.query_one("#fees-text", Static).update("\n".join(body))
+        self.query_one("#fees-text", Static).update(Content.assemble(
+            (f"{tr.t('pre.warranty')}: {status}", "bold"), *(f"\n- {clean(r)}" for r in reasons)))
         self.update_prompter()
+
+    def answered_decision(self, decision) -> None:
+        self.decision = decision
+        if STEPS[self.step] == "fees":
+            self.show_fees()
 
     def show_summary(self) -> None:
         tr = self.app.tr
@@ -355,22 +461,29 @@ class PreInspectionScreen(DeskScreen):
         ]
         self.query_one("#summary", Static).update("\n".join(lines))
 
-    def finish(self, data: dict) -> None:
+    def answered_complete(self, order) -> None:
         from deskapp.screens.reception.voucher import VoucherScreen
 
-        from deskapp.reception.pre_inspection import complete
-        from deskapp.rules.errors import DeskError
-
-        try:
-            order = complete(self.app.station, self.app.actor, data, self.draft_id)
-        except DeskError as exc:
-            self.show_error(getattr(exc, "field", "fault_confirmed"), exc.render(self.app.tr))
-            return
         self.app.switch_screen(VoucherScreen(order.number))
 
+    def refused_complete(self, error) -> None:
+        self.show_error(getattr(error, "field", "fault_confirmed"), error.render(self.app.tr))
+
     def action_leave(self) -> None:
-        self.save_draft()
-        self.app.notify(self.app.tr.t("pre.draft_kept"))
+        if self.flow_pending():
+            return
+        data = self.gather()
+        if data == self._saved and not self.asking("autosave"):
+            self.left()
+            return
+        self._saved = data
+        self.ask("leave", self.keeper.save, self.app.station, self.app.actor, self.next_seq(), STEPS[self.step], data)
+
+    def answered_leave(self, _draft_id) -> None:
+        self.left()
+
+    def left(self) -> None:
+        self.app.notify(self.app.tr.t("pre.draft_kept"), markup=False)
         self.app.pop_screen()
 
     # ------------------------------------------------------------------ live behaviour
@@ -381,12 +494,17 @@ class PreInspectionScreen(DeskScreen):
         self.query_one("#customer-picked", Label).update("")
         self.search_customers(event.value)
 
-    @work(thread=True, exclusive=True, group="customer-search")
     def search_customers(self, prefix: str) -> None:
-        from deskapp.reception.pre_inspection import lookup_customers
+        if not self.asking("customers"):  # else the answer asks again for what is typed by then
+            self.ask("customers", customers_by_phone, self.app.station, prefix)
 
-        found = lookup_customers(self.app.station, prefix)
-        self.app.call_from_thread(self.show_matches, found)
+    def answered_customers(self, result) -> None:
+        prefix, found = result
+        typed = self.query_one("#phone", Input).value
+        if typed != prefix:  # typed on meanwhile: these are for a phone no longer in the field
+            self.search_customers(typed)
+            return
+        self.show_matches(found)
 
     def show_matches(self, found) -> None:
         matches = self.query_one("#matches", OptionList)
@@ -449,12 +567,13 @@ class PreInspectionScreen(DeskScreen):
             self.focus_next()
 
 
-class ResumeDraftScreen(ModalScreen):
+class ResumeDraftScreen(DeskScreen, ModalScreen):
     """Offered after sign-in when this terminal has a pre-inspection left open."""
 
     DEFAULT_CSS = """
     ResumeDraftScreen { align: center middle; }
     #resume { width: 64; max-width: 100%; height: auto; border: thick $warning; padding: 1 2; background: $surface; }
+    #resume Label { width: 100%; text-wrap: wrap; }
     #resume Horizontal { height: auto; margin-top: 1; }
     #resume Button { margin-right: 2; }
     """
@@ -470,10 +589,10 @@ class ResumeDraftScreen(ModalScreen):
         tr = self.app.tr
         d = self.draft.data
         with Vertical(id="resume"):
-            yield Label(tr.t("pre.resume_title"))
+            yield Label(tr.t("pre.resume_title"), markup=False)
             yield Label(tr.t("pre.resume_detail", time=local_time(self.app.station, self.draft.updated_at),
                              step=tr.t("pre.step_" + self.draft.step),
-                             who=clean(d.get("name") or d.get("phone") or "-")))
+                             who=clean(d.get("name") or d.get("phone") or "-")), markup=False)
             with Horizontal():
                 yield Button(tr.t("pre.resume"), variant="primary", id="resume-yes")
                 yield Button(tr.t("pre.discard"), variant="error", id="resume-discard")
@@ -487,5 +606,7 @@ class ResumeDraftScreen(ModalScreen):
     def discard(self) -> None:
         from deskapp.reception import drafts
 
-        drafts.finish(self.app.station, self.draft.id, "discarded")
+        self.ask("discard", drafts.finish, self.app.station, self.draft.id, "discarded")
+
+    def answered_discard(self, _result) -> None:
         self.app.pop_screen()

@@ -7,11 +7,10 @@ from dataclasses import replace
 
 from deskapp.screens.base import DeskScreen
 from deskapp.screens.widgets import DeskHeader
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Digits, Footer, Label
+from textual.widgets import Digits, Footer, Label, Static
 
 from deskapp.rules.text import clean
 
@@ -34,7 +33,8 @@ class QueueScreen(DeskScreen):
                 yield Label("", id="queue-service")
                 yield Digits("", id="queue-number")
                 yield Label("", id="queue-ahead")
-                yield Label("", id="queue-print")
+                yield Label("", id="queue-print", markup=False)  # a printer's own words
+                yield Static("", id="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -49,25 +49,26 @@ class QueueScreen(DeskScreen):
     def action_issue(self, service: str) -> None:
         from deskapp.reception.queue import take_number
 
+        if self.asking("print"):  # the last ticket is still printing: one ticket at a time
+            return
+        self.ask("issue", take_number, self.app.station, self.app.actor, service)
+
+    def answered_issue(self, ticket) -> None:
+        from deskapp.documents.thermal import print_queue_ticket
+
         tr = self.app.tr
-        ticket = take_number(self.app.station, self.app.actor, service)
-        self.query_one("#queue-service", Label).update(tr.t(f"service.{service}"))
+        self.query_one("#queue-service", Label).update(tr.t(f"service.{ticket.service}"))
         self.query_one("#queue-number", Digits).update(ticket.code)
         self.query_one("#queue-ahead", Label).update(tr.t("doc.ahead") + ": " + tr.t("doc.ahead_count", count=ticket.ahead))
-        self.query_one("#queue-print", Label).update(tr.t("print.printing"))
-        self.print_ticket(ticket)
+        self.print_result(tr.t("print.printing"), False)
+        self.ask("print", print_queue_ticket, self.app.station, self.app.actor, ticket)
 
-    @work(thread=True, group="print")
-    def print_ticket(self, ticket) -> None:
-        from deskapp.documents.thermal import print_queue_ticket
-        from deskapp.rules.errors import DeskError
+    def answered_print(self, _result) -> None:
+        self.print_result(self.app.tr.t("print.done"), False)
 
-        try:
-            print_queue_ticket(self.app.station, self.app.actor, ticket)
-            message, error = self.app.tr.t("print.done"), False
-        except DeskError as exc:
-            message, error = exc.render(self.app.tr) + " " + self.app.tr.t("ticket.shown_instead"), True
-        self.app.call_from_thread(self.print_result, message, error)
+    def refused_print(self, error) -> None:
+        tr = self.app.tr
+        self.print_result(error.render(tr) + " " + tr.t("ticket.shown_instead"), True)
 
     def print_result(self, message: str, error: bool) -> None:
         label = self.query_one("#queue-print", Label)

@@ -6,13 +6,28 @@ from __future__ import annotations
 
 from deskapp.screens.base import DeskScreen
 from deskapp.screens.widgets import DeskHeader, Teleprompter
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Label, Static
 
 from deskapp.rules.text import clean
+
+
+def voucher_preview(station, number: str) -> list[str]:
+    """In a worker: the voucher as it will print, the check code hidden."""
+    from deskapp.documents.thermal import HIDDEN_CODE, preview_lines, voucher_document
+
+    return preview_lines(station, voucher_document(station, number, HIDDEN_CODE))
+
+
+def print_documents(station, actor, number: str, reprint: bool, with_tag: bool) -> None:
+    """In a worker: the voucher (a fresh check code), and the device tag with it."""
+    from deskapp.documents.thermal import print_tag, print_voucher
+
+    print_voucher(station, actor, number, reprint=reprint)
+    if with_tag:
+        print_tag(station, actor, number, reprint=reprint)
 
 
 class VoucherScreen(DeskScreen):
@@ -35,62 +50,57 @@ class VoucherScreen(DeskScreen):
         yield DeskHeader()
         with Horizontal(id="voucher"):
             with VerticalScroll(id="paper"):
-                yield Static("", id="preview")
+                yield Static("", id="preview", markup=False)  # names, models, faults as typed
             with Vertical(id="voucher-side"):
                 yield Teleprompter(id="prompter")
-                yield Label("", id="voucher-status")
+                yield Label("", id="voucher-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        from deskapp.documents.thermal import (
-            HIDDEN_CODE,
-            preview_lines,
-            voucher_document,
-        )
-
         tr = self.app.tr
-        station = self.app.station
-        doc = voucher_document(station, self.number, HIDDEN_CODE)
-        self.query_one("#preview", Static).update("\n".join(preview_lines(station, doc)))
         self.query_one("#paper").border_title = tr.t("doc.voucher_title") + " " + self.number
         self.query_one(Teleprompter).show(tr.t("voucherui.prompter"), [tr.phrase("voucher.hand_over")])
         self.status(tr.t("voucherui.press_print"))
         self.sub_title = self.number
+        self.ask("preview", voucher_preview, self.app.station, self.number)
+
+    def answered_preview(self, lines: list[str]) -> None:
+        self.query_one("#preview", Static).update("\n".join(lines))
 
     def status(self, message: str, error: bool = False) -> None:
         label = self.query_one("#voucher-status", Label)
         label.update(clean(message))
         label.set_class(error, "error")
 
+    def say(self, message: str, error: bool = False) -> None:
+        self.status(message, error)  # "waiting for the station file", a refusal: beside the voucher
+
     def action_print(self) -> None:
-        self.status(self.app.tr.t("print.printing"))
         self.print_documents(reprint=self.printed, with_tag=True)
 
     def action_reprint(self) -> None:
-        self.status(self.app.tr.t("print.printing"))
         self.print_documents(reprint=True, with_tag=False)
 
-    @work(thread=True, exclusive=True, group="print")
     def print_documents(self, reprint: bool, with_tag: bool) -> None:
-        from deskapp.documents.thermal import print_tag, print_voucher
-        from deskapp.rules.errors import DeskError
-
-        tr = self.app.tr
-        station, actor = self.app.station, self.app.actor
-        try:
-            print_voucher(station, actor, self.number, reprint=reprint)
-            if with_tag:
-                print_tag(station, actor, self.number, reprint=reprint)
-        except DeskError as exc:
-            self.app.call_from_thread(self.status, exc.render(tr) + " " + tr.t("voucherui.reprint_hint"), True)
+        if self.asking("print"):
             return
+        self.status(self.app.tr.t("print.printing"))
+        self.ask("print", print_documents, self.app.station, self.app.actor, self.number, reprint, with_tag)
+
+    def answered_print(self, _result) -> None:
         self.printed = True
-        self.app.call_from_thread(self.status, tr.t("voucherui.printed"))
+        self.status(self.app.tr.t("voucherui.printed"))
+
+    def refused_print(self, error) -> None:
+        tr = self.app.tr
+        self.status(error.render(tr) + " " + tr.t("voucherui.reprint_hint"), True)
 
     def action_signed(self) -> None:
         from deskapp.documents.thermal import record_signed
 
-        record_signed(self.app.station, self.app.actor, self.number)
+        self.ask("signed", record_signed, self.app.station, self.app.actor, self.number)
+
+    def answered_signed(self, _result) -> None:
         self.signed = True
         self.status(self.app.tr.t("voucherui.signed"))
 
