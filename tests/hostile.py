@@ -75,8 +75,10 @@ def make_hostile_station(directory: Path, locale: str = "zh_TW") -> Path:
     """A demo station at ``directory/station.db`` with hostile text everywhere it is typed."""
     directory.mkdir(parents=True, exist_ok=True)
     write_toml(hostile_demo(), directory / "demo.toml")
+    name = _toml("好修" + HOSTILE)
     (directory / "station.toml").write_text(
-        f'[station]\nname = {_toml("好修" + HOSTILE)}\nlocale = "{locale}"\n', encoding="utf-8")
+        f'name = {name}\nlocale = "{locale}"\n\n[contact]\naddress = {_toml("台北市" + HOSTILE)}\n\n'
+        + "".join(f"[localized.{loc}]\nname = {name}\n\n" for loc in ("zh_TW", "zh_CN", "en")), encoding="utf-8")
     db = directory / "station.db"
     build_demo(db, locale=locale)
     return db
