@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Label, OptionList, Select
+from textual.widgets import Input, Label, OptionList, RadioButton, RadioSet, Select
 
 from deskapp.app import DeskApp
 
@@ -17,9 +17,7 @@ async def sign_in(app, pilot, name: str, pin: str = "1234") -> None:
     staff = app.screen.query_one("#staff", OptionList)
     index = next(i for i in range(staff.option_count) if staff.get_option_at_index(i).prompt.startswith(name))
     staff.focus()
-    staff.highlighted = 0
-    for _ in range(index):
-        await pilot.press("down")
+    await pilot.press("home", *["down"] * index)  # from the first name down to ours, as staff do
     await pilot.press("enter", *pin, "enter")
     await settle(app, pilot)
 
@@ -30,6 +28,34 @@ async def type_in(app, pilot, field_id: str, text: str) -> None:
     await pilot.pause()
     if text:
         await pilot.press(*text)
+
+
+async def clear(app, pilot, field_id: str) -> None:
+    """Focus the field and delete what it holds, with the keys a person would use."""
+    field = app.screen.query_one(f"#{field_id}", Input)
+    field.focus()
+    await pilot.pause()
+    await pilot.press("end", *["backspace"] * len(field.value))
+    assert field.value == "", f"#{field_id} still holds {field.value!r}"
+
+
+async def retype(app, pilot, field_id: str, text: str) -> None:
+    await clear(app, pilot, field_id)
+    if text:
+        await pilot.press(*text)
+
+
+async def pick_radio(app, pilot, set_id: str, button_id: str) -> None:
+    """Move through the radio set with the arrow keys to ``button_id`` and press it."""
+    radios = app.screen.query_one(f"#{set_id}", RadioSet)
+    buttons = list(radios.query(RadioButton))
+    target = next(i for i, b in enumerate(buttons) if b.id == button_id)
+    current = next((i for i, b in enumerate(buttons) if b.value), 0)
+    radios.focus()
+    await pilot.pause()
+    steps = target - current
+    await pilot.press(*(["down"] * steps if steps >= 0 else ["up"] * -steps), "enter")
+    assert radios.pressed_button is buttons[target], f"#{set_id}: {radios.pressed_button} pressed, not #{button_id}"
 
 
 async def tick(app, pilot, checkbox_id: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import make_front_desk, refused
-from desk_pilot import choose, error_under, new_app, sign_in, tick, type_in, value_of
+from desk_pilot import choose, clear, error_under, new_app, retype, sign_in, tick, type_in, value_of
 
 from deskapp.orders.creation import Refused
 from deskapp.orders.moves import advance
@@ -140,8 +140,7 @@ async def test_bad_input_on_each_field_gets_a_message_beside_it_and_keeps_what_w
         await pilot.press("pagedown")
         assert "digits only" in error_under(app, "phone")
         assert value_of(app, "phone") == "09x2-345"
-        await type_in(app, pilot, "phone", "")
-        app.screen.query_one("#phone").value = "0933222111"
+        await retype(app, pilot, "phone", "0933222111")
         await pilot.press("pagedown")
         assert error_under(app, "name") == "Required."
         await type_in(app, pilot, "name", "Bruce Lee")
@@ -159,7 +158,7 @@ async def test_bad_input_on_each_field_gets_a_message_beside_it_and_keeps_what_w
         await type_in(app, pilot, "serial", "X")
         await pilot.press("pagedown")
         assert "serial" in error_under(app, "serial").lower() and value_of(app, "serial") == "X"
-        app.screen.query_one("#serial").value = "CAM-A10001"
+        await retype(app, pilot, "serial", "CAM-A10001")
         await pilot.press("pagedown")
         assert error_under(app, "product_line") == "Choose the product line."
         await choose(app, pilot, "product_line", "camera")
@@ -179,10 +178,10 @@ async def test_bad_input_on_each_field_gets_a_message_beside_it_and_keeps_what_w
         await tick(app, pilot, "backup_reminder")
         await pilot.press("pagedown")
         assert "at most 64" in error_under(app, "passcode") and len(value_of(app, "passcode")) == 70
-        app.screen.query_one("#passcode").value = "2468"
+        await retype(app, pilot, "passcode", "2468")
         await pilot.press("pagedown")
         # Step 6: the confirmed fault emptied.
-        app.screen.query_one("#fault_confirmed").value = ""
+        await clear(app, pilot, "fault_confirmed")
         await pilot.press("pagedown")
         assert error_under(app, "fault_confirmed") == "Required."
         await type_in(app, pilot, "fault_confirmed", "no picture after boot")
