@@ -7,6 +7,31 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+TAIPEI = dt.timezone(dt.timedelta(hours=8))
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=TAIPEI)  # every test's "now": never the machine's clock
+
+
+class MovableClock:
+    """The station's clock in tests: starts at a fixed moment, moves when told."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.moment = start
+
+    def __call__(self) -> dt.datetime:
+        return self.moment
+
+    def set(self, moment: dt.datetime) -> None:
+        self.moment = moment
+
+    def advance(self, **delta) -> None:
+        self.moment += dt.timedelta(**delta)
+
+
+def fixed_clock() -> MovableClock:
+    """A clock at the tests' NOW, for a station, an app or a demo built in a test."""
+    return MovableClock(NOW)
+
+
 SALES_HEADER = "serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone"
 
 # Sales on record for the core tests, as seen from the fixed clock (2026-11-24): bought in

@@ -8,35 +8,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from builders import front_desk_sales, import_sales
+from builders import NOW, TAIPEI, MovableClock, fixed_clock, front_desk_sales, import_sales  # noqa: F401
 
 from deskapp.records.customers import CustomerInput, create_customer
 from deskapp.records.staff import add_staff
 from deskapp.station import Actor, Station
 
 ROOT = Path(__file__).resolve().parent.parent
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
-NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=TAIPEI)  # every test's "now": never the machine's clock
-
-
-class MovableClock:
-    """The station's clock in tests: starts at a fixed moment, moves when told."""
-
-    def __init__(self, start: dt.datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> dt.datetime:
-        return self.moment
-
-    def set(self, moment: dt.datetime) -> None:
-        self.moment = moment
-
-    def advance(self, **delta) -> None:
-        self.moment += dt.timedelta(**delta)
-
-
-def fixed_clock() -> MovableClock:
-    return MovableClock(NOW)
 
 
 @pytest.fixture

@@ -88,7 +88,10 @@ def screen_name(app) -> str:
 
 
 def new_app(db, locale: str, terminal: str = "R1", clock=None) -> DeskApp:
-    return DeskApp(db, locale=locale, terminal=terminal, clock=clock)
+    """The app on the tests' fixed clock (builders.NOW) unless given one: never the machine's."""
+    from builders import fixed_clock
+
+    return DeskApp(db, locale=locale, terminal=terminal, clock=clock or fixed_clock())
 
 
 async def wait_until(pilot, condition, timeout: float = 10.0, what: str = "") -> None:
@@ -109,6 +112,27 @@ async def key_latency(pilot, key: str = "tab") -> float:
     start = time.perf_counter()
     await pilot.press(key)
     return time.perf_counter() - start
+
+
+def _first_command(app) -> str:
+    from textual.command import CommandList
+
+    found = app.screen.query(CommandList)
+    if not found or not found.first().option_count:
+        return ""
+    prompt = found.first().get_option_at_index(0).prompt
+    return str(getattr(prompt, "plain", prompt))
+
+
+async def run_command(app, pilot, query: str, expect: str) -> None:
+    """Open the command palette, type ``query``, wait until its first hit is ``expect`` (the
+    search runs in the background), then choose it with the keys."""
+    await pilot.press("ctrl+p")
+    await pilot.press(*query)
+    await wait_until(pilot, lambda: expect.casefold() in _first_command(app).casefold(),
+                     what=f"the palette's first hit for {query!r} to be {expect!r}")
+    await pilot.press("down", "enter")
+    await settle(app, pilot)
 
 
 def screen_text(app) -> str:

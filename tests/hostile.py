@@ -8,6 +8,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from builders import fixed_clock
+
 from deskapp.demo import build_demo
 from deskapp.settings.files import data_path
 
@@ -78,5 +80,5 @@ def make_hostile_station(directory: Path, locale: str = "zh_TW") -> Path:
     (directory / "station.toml").write_text(
         f'[station]\nname = {_toml("好修" + HOSTILE)}\nlocale = "{locale}"\n', encoding="utf-8")
     db = directory / "station.db"
-    build_demo(db, locale=locale)
+    build_demo(db, locale=locale, clock=fixed_clock())  # dated as desk_pilot.new_app's apps run
     return db
