@@ -64,15 +64,23 @@ async def tick(app, pilot, checkbox_id: str) -> None:
 
 
 async def choose(app, pilot, select_id: str, value: str) -> None:
-    """Open the dropdown and move to ``value`` with the arrow keys."""
+    """Open the dropdown and move to ``value`` with the arrow keys, then Enter."""
+    from textual.widgets._select import SelectOverlay
+
     select = app.screen.query_one(f"#{select_id}", Select)
-    values = [v for _, v in select._options if v is not Select.BLANK]
+    target = [v for _, v in select._options].index(value)  # the blank prompt, if any, comes first
     select.focus()
     await pilot.press("enter")
-    for _ in range(values.index(value) + 1):  # the blank prompt comes first
-        await pilot.press("down")
+    overlay = select.query_one(SelectOverlay)
+    for _ in range(len(select._options) + 1):
+        await pilot.pause()
+        here = overlay.highlighted
+        if here == target:
+            break
+        await pilot.press("down" if here is None or here < target else "up")
     await pilot.press("enter")
     await pilot.pause()
+    assert select.value == value, f"#{select_id} is {select.value!r}, not {value!r}"
 
 
 def error_under(app, field_id: str) -> str:

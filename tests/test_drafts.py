@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import sqlite3
 
-from conftest import make_front_desk, run_python
+from conftest import fixed_clock, make_front_desk, run_python
 from desk_pilot import new_app, screen_name, settle, sign_in
 
 
@@ -44,7 +44,7 @@ async def test_a_draft_on_another_terminal_is_not_offered_here(tmp_path):
     from deskapp.station import Actor, Station
 
     db = make_front_desk(tmp_path / "station")
-    st = Station.open(db)
+    st = Station.open(db, clock=fixed_clock())
     drafts.save(st, Actor(name="x", terminal="R2"), "fault", {"fault_told": "elsewhere"})
     st.close()
     app = new_app(db, "en", terminal="R1")

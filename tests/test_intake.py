@@ -4,7 +4,7 @@ input on every field of the screen (message beside the field, typed text kept)."
 from __future__ import annotations
 
 import pytest
-from conftest import make_front_desk, refused
+from conftest import fixed_clock, make_front_desk, refused
 from desk_pilot import choose, clear, error_under, new_app, retype, sign_in, tick, type_in, value_of
 
 from deskapp.orders.creation import Refused
@@ -25,7 +25,7 @@ def desk(tmp_path):
     from deskapp.station import Station
 
     db = make_front_desk(tmp_path / "station")
-    st = Station.open(db, locale="en")
+    st = Station.open(db, locale="en", clock=fixed_clock())
     yield st
     st.close()
 
