@@ -24,7 +24,8 @@ def test_queue_numbers_from_four_terminals_at_once_never_collide(station, tmp_pa
 
 
 def test_order_numbers_from_three_terminals_at_once_are_unique(station, team, tmp_path):
-    import_sales(station, team["manager"], tmp_path, [("CAM-RACE-1", "VisionCam", "camera", "2026-10-01", "R-1", "Shop")])
+    import_sales(station, team["manager"], tmp_path,
+                 [("CAM-RACE-1", "VisionCam", "camera", "2026-10-01", "R-1", "Shop")])
     reports = spawn_workers("orders", station.store.path, count=15, processes=3)
     numbers = [n for r in reports for n in r["numbers"]]
     assert [r["errors"] for r in reports] == [[]] * 3

@@ -74,7 +74,8 @@ def test_no_purchase_record_is_refused_recorded_and_creates_no_order(station, te
 
 
 def test_grey_import_is_refused_even_when_a_sale_is_on_record(station, team, customer, tmp_path):
-    import_sales(station, team["manager"], tmp_path, [("NB-1-US", "ProBook", "laptop", "2026-10-01", "X-1", "Somewhere")])
+    import_sales(station, team["manager"], tmp_path,
+                 [("NB-1-US", "ProBook", "laptop", "2026-10-01", "X-1", "Somewhere")])
     with pytest.raises(Refused) as err:
         create_order(station, team["reception"], intake(customer, serial="NB-1-US", line="laptop"))
     assert err.value.decision.refusal == "grey_import"
