@@ -8,7 +8,7 @@ import pytest
 from desk_pilot import key_latency, new_app, screen_text, settle, sign_in, wait_until
 from holding import another_terminal_writing
 
-from conftest import fixed_clock, make_front_desk
+from conftest import make_front_desk
 from deskapp.reception.queue import take_number
 from deskapp.station import Actor, Station
 
@@ -18,6 +18,8 @@ LIVE_KEY_S = 0.1
 
 @pytest.fixture
 def desk(tmp_path):
+    from builders import fixed_clock
+
     db = make_front_desk(tmp_path / "station")
     st = Station.open(db, locale="en", clock=fixed_clock())  # the day the app runs on
     take_number(st, Actor.system(name="kiosk", terminal="K1"), "drop-off")
