@@ -35,7 +35,7 @@ async def test_killed_mid_pre_inspection_the_next_start_resumes_the_draft(tmp_pa
         assert screen.query_one("#phone").value == "0977-000-123"
         assert screen.query_one("#name").value == "周杰"
         await pilot.press("pagedown")  # and it goes on from there
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen.step == 2
 
 
