@@ -4,37 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from builders import NOW, TAIPEI, MovableClock, fixed_clock, front_desk_sales, import_sales  # noqa: F401
 
 from deskapp.records.customers import CustomerInput, create_customer
 from deskapp.records.staff import add_staff
 from deskapp.station import Actor, Station
 
 ROOT = Path(__file__).resolve().parent.parent
-TAIPEI = dt.timezone(dt.timedelta(hours=8))
-
-
-class MovableClock:
-    """The station's clock in tests: starts at a fixed moment, moves when told."""
-
-    def __init__(self, start: dt.datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> dt.datetime:
-        return self.moment
-
-    def set(self, moment: dt.datetime) -> None:
-        self.moment = moment
-
-    def advance(self, **delta) -> None:
-        self.moment += dt.timedelta(**delta)
 
 
 @pytest.fixture
 def clock() -> MovableClock:
-    return MovableClock(dt.datetime(2026, 11, 24, 10, 0, tzinfo=TAIPEI))
+    return fixed_clock()
+
+
+@contextmanager
+def refused(key: str, kind: type | None = None, field: str | None = None):
+    """Expect a DeskError with exactly this catalog ``key`` (and ``field``, for a ValidationError)."""
+    from deskapp.rules.errors import DeskError, ValidationError
+
+    kind = kind or (ValidationError if field is not None else DeskError)
+    with pytest.raises(kind) as err:
+        yield err
+    assert err.value.key == key, f"refused with {err.value.key!r} ({err.value}), expected {key!r}"
+    if field is not None:
+        assert err.value.field == field, f"refused on {err.value.field!r}, expected {field!r}"
 
 
 @pytest.fixture
@@ -73,15 +71,17 @@ def run_python(*args: str, stdin: str | None = None, env: dict | None = None, ti
     )
 
 
-def spawn_workers(kind: str, db, count: int, processes: int) -> list[dict]:
-    """Start ``processes`` real processes running tests/workers.py together; return their reports."""
+def spawn_workers(kind: str, db, count: int, processes: int, at: dt.datetime = NOW) -> list[dict]:
+    """Start ``processes`` real processes running tests/workers.py together, their station clock
+    stopped at ``at``; return their reports."""
     import json
     import subprocess
     import time
 
     start = time.time() + 1.5  # let every process import and open first, then go at once
     procs = [
-        subprocess.Popen([sys.executable, str(ROOT / "tests" / "workers.py"), kind, str(db), str(count), str(start)],
+        subprocess.Popen([sys.executable, str(ROOT / "tests" / "workers.py"), kind, str(db), str(count), str(start),
+                          at.isoformat()],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
         for _ in range(processes)
     ]
@@ -102,28 +102,20 @@ def printer():
     listener.close()
 
 
-def make_front_desk(directory: Path, printer_url: str = "", locale: str = "en") -> Path:
-    """A small real station for the screens: staff (PIN 1234), sales on record, a customer."""
-    from deskapp.records.purchases import import_sales_csv
-
+def make_front_desk(directory: Path, printer_url: str = "", locale: str = "en", clock=None) -> Path:
+    """A small real station for the screens: staff (PIN 1234), sales on record, a customer;
+    built at ``clock`` (the fixed NOW unless told), as the apps of desk_pilot.new_app run."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "station.toml").write_text(
         f'[printer]\nurl = "{printer_url}"\npaper_mm = 80\nencoding = "auto"\n', encoding="utf-8")
     db = directory / "station.db"
-    st = Station.open(db, locale=locale)
+    clock = clock or fixed_clock()
+    st = Station.open(db, locale=locale, clock=clock)
     system = Actor.system(name="setup", terminal="setup")
     for name, role in (("Amy Reception", "reception"), ("陳志明", "engineer"), ("林雅婷", "engineer"),
                        ("Mia Manager", "manager")):
         add_staff(st, system, name, role, "1234")
-    csv = directory / "sales.csv"
-    today = dt.datetime.now(TAIPEI).date()
-    csv.write_text(
-        "serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone\n"
-        f"CAM-A10001,VisionCam 4K,camera,{today - dt.timedelta(days=60)},AB-12345678,光華數位,,\n"
-        f"NB-X14-0042,ProBook X14,laptop,{today - dt.timedelta(days=500)},CD-22334455,燦坤,,\n"
-        f"NB-1-US,ProBook X14,laptop,{today - dt.timedelta(days=30)},EF-1,Somewhere,,\n",
-        encoding="utf-8")
-    import_sales_csv(st, system, csv)
+    import_sales(st, system, directory, front_desk_sales(clock().astimezone(TAIPEI).date()))
     create_customer(st, system, CustomerInput(name="黃淑芬", phones=["0912-345-678"]))
     st.close()
     return db

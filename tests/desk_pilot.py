@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Label, OptionList, Select
+from textual.widgets import Input, Label, OptionList, RadioButton, RadioSet, Select
 
 from deskapp.app import DeskApp
 
@@ -17,9 +17,7 @@ async def sign_in(app, pilot, name: str, pin: str = "1234") -> None:
     staff = app.screen.query_one("#staff", OptionList)
     index = next(i for i in range(staff.option_count) if staff.get_option_at_index(i).prompt.startswith(name))
     staff.focus()
-    staff.highlighted = 0
-    for _ in range(index):
-        await pilot.press("down")
+    await pilot.press("home", *["down"] * index)  # from the first name down to ours, as staff do
     await pilot.press("enter", *pin, "enter")
     await settle(app, pilot)
 
@@ -32,21 +30,57 @@ async def type_in(app, pilot, field_id: str, text: str) -> None:
         await pilot.press(*text)
 
 
+async def clear(app, pilot, field_id: str) -> None:
+    """Focus the field and delete what it holds, with the keys a person would use."""
+    field = app.screen.query_one(f"#{field_id}", Input)
+    field.focus()
+    await pilot.pause()
+    await pilot.press("end", *["backspace"] * len(field.value))
+    assert field.value == "", f"#{field_id} still holds {field.value!r}"
+
+
+async def retype(app, pilot, field_id: str, text: str) -> None:
+    await clear(app, pilot, field_id)
+    if text:
+        await pilot.press(*text)
+
+
+async def pick_radio(app, pilot, set_id: str, button_id: str) -> None:
+    """Move through the radio set with the arrow keys to ``button_id`` and press it."""
+    radios = app.screen.query_one(f"#{set_id}", RadioSet)
+    buttons = list(radios.query(RadioButton))
+    target = next(i for i, b in enumerate(buttons) if b.id == button_id)
+    current = next((i for i, b in enumerate(buttons) if b.value), 0)
+    radios.focus()
+    await pilot.pause()
+    steps = target - current
+    await pilot.press(*(["down"] * steps if steps >= 0 else ["up"] * -steps), "enter")
+    assert radios.pressed_button is buttons[target], f"#{set_id}: {radios.pressed_button} pressed, not #{button_id}"
+
+
 async def tick(app, pilot, checkbox_id: str) -> None:
     app.screen.query_one(f"#{checkbox_id}").focus()
     await pilot.press("space")
 
 
 async def choose(app, pilot, select_id: str, value: str) -> None:
-    """Open the dropdown and move to ``value`` with the arrow keys."""
+    """Open the dropdown and move to ``value`` with the arrow keys, then Enter."""
+    from textual.widgets._select import SelectOverlay
+
     select = app.screen.query_one(f"#{select_id}", Select)
-    values = [v for _, v in select._options if v is not Select.BLANK]
+    target = [v for _, v in select._options].index(value)  # the blank prompt, if any, comes first
     select.focus()
     await pilot.press("enter")
-    for _ in range(values.index(value) + 1):  # the blank prompt comes first
-        await pilot.press("down")
+    overlay = select.query_one(SelectOverlay)
+    for _ in range(len(select._options) + 1):
+        await pilot.pause()
+        here = overlay.highlighted
+        if here == target:
+            break
+        await pilot.press("down" if here is None or here < target else "up")
     await pilot.press("enter")
     await pilot.pause()
+    assert select.value == value, f"#{select_id} is {select.value!r}, not {value!r}"
 
 
 def error_under(app, field_id: str) -> str:
@@ -62,7 +96,10 @@ def screen_name(app) -> str:
 
 
 def new_app(db, locale: str, terminal: str = "R1", clock=None) -> DeskApp:
-    return DeskApp(db, locale=locale, terminal=terminal, clock=clock)
+    """The app on the tests' fixed clock (builders.NOW) unless given one: never the machine's."""
+    from builders import fixed_clock
+
+    return DeskApp(db, locale=locale, terminal=terminal, clock=clock or fixed_clock())
 
 
 async def wait_until(pilot, condition, timeout: float = 10.0, what: str = "") -> None:
@@ -83,6 +120,27 @@ async def key_latency(pilot, key: str = "tab") -> float:
     start = time.perf_counter()
     await pilot.press(key)
     return time.perf_counter() - start
+
+
+def _first_command(app) -> str:
+    from textual.command import CommandList
+
+    found = app.screen.query(CommandList)
+    if not found or not found.first().option_count:
+        return ""
+    prompt = found.first().get_option_at_index(0).prompt
+    return str(getattr(prompt, "plain", prompt))
+
+
+async def run_command(app, pilot, query: str, expect: str) -> None:
+    """Open the command palette, type ``query``, wait until its first hit is ``expect`` (the
+    search runs in the background), then choose it with the keys."""
+    await pilot.press("ctrl+p")
+    await pilot.press(*query)
+    await wait_until(pilot, lambda: expect.casefold() in _first_command(app).casefold(),
+                     what=f"the palette's first hit for {query!r} to be {expect!r}")
+    await pilot.press("down", "enter")
+    await settle(app, pilot)
 
 
 def screen_text(app) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from builders import fixed_clock
+
 from deskapp.demo import build_demo
 from deskapp.settings.files import data_path
 
@@ -80,5 +82,5 @@ def make_hostile_station(directory: Path, locale: str = "zh_TW") -> Path:
         f'name = {name}\nlocale = "{locale}"\n\n[contact]\naddress = {_toml("台北市" + HOSTILE)}\n\n'
         + "".join(f"[localized.{loc}]\nname = {name}\n\n" for loc in ("zh_TW", "zh_CN", "en")), encoding="utf-8")
     db = directory / "station.db"
-    build_demo(db, locale=locale)
+    build_demo(db, locale=locale, clock=fixed_clock())  # dated as desk_pilot.new_app's apps run
     return db

@@ -99,7 +99,7 @@ def font_files(pdf: bytes) -> set[str]:
 def test_a_truetype_cjk_font_is_embedded():
     found = find_cjk_font()
     if found is None:
-        pytest.skip("no TrueType CJK font here; Debian/Ubuntu: apt install fonts-wqy-zenhei")
+        pytest.skip("no TrueType CJK font here; Debian/Ubuntu: apt install fonts-arphic-uming fonts-noto-cjk fonts-wqy-zenhei")
     pdf, info = render_pdf_with_info(repair_order())
     assert info == {"font": found[0], "subfont": found[1], "embedded": True}
     assert "/FontFile2" in font_files(pdf)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from desk_pilot import screen_name, settle, sign_in
+from conftest import fixed_clock
+from desk_pilot import run_command, screen_name, settle, sign_in, wait_until
 
 from deskapp.app import DeskApp
 from deskapp.demo import build_demo
@@ -14,8 +15,13 @@ from deskapp.station import Actor, Station
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("app") / "station.db"
-    build_demo(db, locale="zh_TW")
+    build_demo(db, locale="zh_TW", clock=fixed_clock())
     return db
+
+
+def desk_app(db, locale: str, terminal: str = "T-test") -> DeskApp:
+    """The app on the day the demo was built (the tests' fixed clock)."""
+    return DeskApp(db, locale=locale, terminal=terminal, clock=fixed_clock())
 
 
 def text_of(app, selector: str) -> str:
@@ -23,7 +29,7 @@ def text_of(app, selector: str) -> str:
 
 
 async def test_sign_in_refuses_a_wrong_pin_and_keeps_the_terminal_locked(demo_db):
-    app = DeskApp(demo_db, locale="zh_TW", terminal="T-test")
+    app = desk_app(demo_db, "zh_TW", "T-test")
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot, "王美玲", pin="9999")
         assert screen_name(app) == "SignInScreen" and app.actor is None
@@ -34,7 +40,7 @@ async def test_sign_in_refuses_a_wrong_pin_and_keeps_the_terminal_locked(demo_db
 
 
 async def test_an_engineer_signs_in_to_the_work_list(demo_db):
-    app = DeskApp(demo_db, locale="zh_TW", terminal="T-test")
+    app = desk_app(demo_db, "zh_TW", "T-test")
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot, "陳志明")
         assert screen_name(app) == "WorkListScreen" and app.actor.name == "陳志明"
@@ -45,7 +51,7 @@ async def test_pickup_staff_sign_in_to_the_counter_in_the_station_language(demo_
 
     waiting = {r[0] for r in sqlite3.connect(demo_db).execute(
         "SELECT number FROM repair_orders WHERE state IN ('ready', 'released')")}
-    app = DeskApp(demo_db, locale="zh_TW", terminal="T-test")
+    app = desk_app(demo_db, "zh_TW", "T-test")
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot, "張家豪")
         assert screen_name(app) == "PickupScreen" and app.actor.name == "張家豪"
@@ -57,25 +63,24 @@ async def test_pickup_staff_sign_in_to_the_counter_in_the_station_language(demo_
 
 
 async def test_the_desk_refreshes_when_another_terminal_issues_a_number(demo_db):
-    app = DeskApp(demo_db, locale="en", terminal="T-test")
+    app = desk_app(demo_db, "en", "T-test")
     async with app.run_test(size=(160, 48)) as pilot:
         await sign_in(app, pilot, "王美玲")
         assert screen_name(app) == "GreetingScreen"
         before = int(text_of(app, "#tile-pickup").split()[0])
-        other = Station.open(demo_db, locale="en")  # a second terminal, its own connection
+        other = Station.open(demo_db, locale="en", clock=fixed_clock())  # a second terminal, its own connection
         take_number(other, Actor.system(name="kiosk", terminal="kiosk-2"), "pickup")
         other.close()
-        app.screen.poll_changes()  # what the 1-second timer does
-        await settle(app, pilot)
-        assert int(text_of(app, "#tile-pickup").split()[0]) == before + 1
+        await wait_until(pilot, lambda: int(text_of(app, "#tile-pickup").split()[0]) == before + 1,
+                         what="the greeting's 1-second poll shows the new number")
 
 
 async def test_quit_key_closes_the_app(demo_db):
-    app = DeskApp(demo_db, locale="en")
+    app = desk_app(demo_db, "en")
     async with app.run_test() as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+q")
-        await pilot.pause()
+        await pilot.pause()  # no worker runs: the key alone ends the app
     assert app.return_code == 0 and not app.is_running
 
 
@@ -88,43 +93,32 @@ async def test_a_station_file_from_a_newer_deskapp_is_explained_not_crashed_on(t
     raw.execute("PRAGMA user_version = 99")
     raw.commit()
     raw.close()
-    app = DeskApp(db, locale="zh_TW")
+    app = DeskApp(db, locale="zh_TW", clock=fixed_clock())
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert "較新版的 deskapp" in text_of(app, "#station-problem") and app.is_running
 
 
 async def test_the_command_palette_has_the_desk_actions(demo_db):
-    app = DeskApp(demo_db, locale="en", terminal="T-palette")
+    app = desk_app(demo_db, "en", "T-palette")
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(app, pilot, "王美玲")
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"call the next")
-        await pilot.pause(0.5)
-        await pilot.press("down", "enter")
-        await settle(app, pilot)
+        await run_command(app, pilot, "call the next", "Call the next")
         assert screen_name(app) == "GreetingScreen"
         assert "please come to the reception desk" in text_of(app, "#call-banner")
-        await pilot.press("ctrl+p")
-        await pilot.press(*"sign out")
-        await pilot.pause(0.5)
-        await pilot.press("down", "enter")
-        await settle(app, pilot)
+        await run_command(app, pilot, "sign out", "Sign out")
         assert screen_name(app) == "SignInScreen" and app.actor is None
         assert app.screen.query_one("#pin").value == ""
 
 
 async def test_reception_is_prompted_to_reassure_a_customer_waiting_past_30_minutes(tmp_path):
-    import datetime as dt
-
-    from conftest import TAIPEI, MovableClock, make_front_desk
+    from conftest import fixed_clock, make_front_desk
 
     from deskapp.reception.pre_inspection import complete
     from deskapp.records.customers import find_by_phone
 
-    db = make_front_desk(tmp_path / "station")
-    clock = MovableClock(dt.datetime.now(TAIPEI).replace(hour=10, minute=0))
+    clock = fixed_clock()  # 10:00 on the tests' fixed day
+    db = make_front_desk(tmp_path / "station", clock=clock)
     st = Station.open(db, clock=clock)
     customer = find_by_phone(st, "0912")[0]
     order = complete(st, Actor(name="Amy Reception", terminal="R1"), {

@@ -8,12 +8,24 @@ import json
 import sqlite3
 
 import pytest
-from conftest import TAIPEI, make_front_desk
-from desk_pilot import new_app, screen_name, settle, sign_in, type_in
+from conftest import NOW, fixed_clock, make_front_desk
+from desk_pilot import (
+    choose,
+    clear,
+    new_app,
+    pick_radio,
+    run_command,
+    screen_name,
+    screen_text,
+    settle,
+    sign_in,
+    type_in,
+)
 
 from deskapp.bench.repair import record_repair
 from deskapp.documents.order_record import order_details
 from deskapp.orders.moves import advance
+from deskapp.settings.i18n import translator
 from deskapp.station import Actor, Station
 
 GOOD = {"fault_told": "no picture", "fault_restated": "no picture after boot", "customer_confirmed": True,
@@ -26,7 +38,7 @@ def received_order(db, serial="CAM-A10001", line="camera", passcode="") -> str:
     from deskapp.reception.pre_inspection import complete
     from deskapp.records.customers import find_by_phone
 
-    st = Station.open(db, locale="en")
+    st = Station.open(db, locale="en", clock=fixed_clock())
     st.config.assignment[line] = ["陳志明"]
     reception = Actor(name="Amy Reception", terminal="R1")
     customer = find_by_phone(st, "0912")[0]
@@ -74,25 +86,25 @@ async def test_in_warranty_repair_from_assignment_to_ready(desk):
         assert screen_name(app) == "DiagnosisScreen"
         assert "diagnosing" in text(app, "#step-summary")
         await pilot.press("f2")  # the passcode, for the assigned engineer, on an explicit key
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press(*"Loose sensor cable", "tab", *"cable worked loose")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "Covered" in text(app, "#decision")
         await pilot.press("f6")
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen_name(app) == "RepairScreen"
         await pilot.press(*"Replaced the sensor cable")
         await type_in(app, pilot, "part1", "sensor cable")
         await type_in(app, pilot, "minutes", "25")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "Repair recorded" in text(app, "#status")
         await pilot.press("ctrl+e")
         await settle(app, pilot)
         assert screen_name(app) == "WorkListScreen"
     assert state_of(desk, number) == "ready"
-    st = Station.open(desk)
+    st = Station.open(desk, clock=fixed_clock())
 
     d = order_details(st, number)
     assert d["repair"]["parts"][0]["part"] == "sensor cable" and d["repair"]["minutes"] == 25
@@ -108,27 +120,27 @@ async def test_out_of_warranty_through_quote_approval_and_repair(desk):
         await open_from_work_list(app, pilot, number)
         await pilot.press(*"DC 插座鬆脫")
         await pilot.press("ctrl+s", "f6")  # try to start the repair before any quote
-        await pilot.pause()
+        await settle(app, pilot)
         assert "確認報價前不得開始維修" in text(app, "#status")
         await pilot.press("f7")
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen_name(app) == "QuoteScreen"
         await pilot.press(*"DC 插座", "tab", *"1", "tab", *"900")
         await type_in(app, pilot, "desc2", "焊接工資")
         await type_in(app, pilot, "price2", "600")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(app, pilot)
         total = text(app, "#quote-total")
         assert "NT$1,500" in total and "NT$800" in total and "NT$2,300" in total
         await pilot.press("ctrl+a")  # no answer method chosen yet
-        await pilot.pause()
+        await settle(app, pilot)
         assert "回覆的方式" in text(app, "#status")
-        app.screen.query_one("#method").value = "signed"
+        await choose(app, pilot, "method", "signed")
         await pilot.press("ctrl+a")
-        await pilot.pause()
+        await settle(app, pilot)
         assert state_of(desk, number) == "approved"
         await pilot.press("f6")
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen_name(app) == "RepairScreen"
         await pilot.press(*"更換 DC 插座")
         await pilot.press("ctrl+s", "ctrl+e")
@@ -145,16 +157,16 @@ async def test_a_declined_quote_returns_the_device_unrepaired(desk):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_from_work_list(app, pilot, number)
         await pilot.press(*"Cracked panel", "ctrl+s", "f7")
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press(*"LCD panel", "tab", *"1", "tab", *"5200", "ctrl+s")
-        app.screen.query_one("#method").value = "phone"
+        await choose(app, pilot, "method", "phone")
+        await pilot.press("ctrl+x")  # declined, but not said whether it is collected or shipped back
+        await settle(app, pilot)
+        missing = translator("en").t("error.choice", value="", allowed="collect, ship").strip()
+        assert missing in screen_text(app)
+        await choose(app, pilot, "return_method", "collect")
         await pilot.press("ctrl+x")
-        await pilot.pause()
-        assert "collects it" in text(app, "#status") or "ship" in text(app, "#status").lower() or \
-            "one of" in text(app, "#status")
-        app.screen.query_one("#return_method").value = "collect"
-        await pilot.press("ctrl+x")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "goes back unrepaired" in text(app, "#status")
     assert state_of(desk, number) == "return_unrepaired"
 
@@ -162,28 +174,28 @@ async def test_a_declined_quote_returns_the_device_unrepaired(desk):
 async def test_a_part_delay_is_called_in_before_the_promise_with_a_new_promise(desk):
     number = received_order(desk)
     app = new_app(desk, "zh_TW", terminal="B1")
-    new_due = (dt.datetime.now(TAIPEI) + dt.timedelta(days=7)).replace(hour=17, minute=30)
+    new_due = (NOW + dt.timedelta(days=7)).replace(hour=17, minute=30)  # the app runs on the fixed clock
     async with app.run_test(size=(120, 40)) as pilot:
         await open_from_work_list(app, pilot, number)
         await pilot.press(*"影像感測器故障", "ctrl+s", "f6")
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("f3")
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen_name(app) == "DelayScreen"
         await pilot.press(*"影像感測器")
-        await pilot.pause()
+        await settle(app, pilot)
         script = text(app, "#script")
         assert "黃淑芬" in script and "0912345678" in script and "影像感測器 維修零件目前尚未到貨" in script
         await pilot.press("ctrl+s")  # no new promise yet
-        await pilot.pause()
+        await settle(app, pilot)
         assert "YYYY-MM-DD HH:MM" in text(app, "#new_due-error")
         await type_in(app, pilot, "new_due", new_due.strftime("%Y-%m-%d %H:%M"))
-        app.screen.query_one("#outcome-message_left").value = True
+        await pick_radio(app, pilot, "outcome", "outcome-message_left")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert screen_name(app) == "RepairScreen"
         assert "等待零件" in text(app, "#step-summary")
-    st = Station.open(desk)
+    st = Station.open(desk, clock=fixed_clock())
 
     d = order_details(st, number)
     (change,) = d["promise"]["history"]
@@ -195,7 +207,7 @@ async def test_a_part_delay_is_called_in_before_the_promise_with_a_new_promise(d
 
 async def test_the_notify_list_keeps_an_order_until_the_customer_is_reached(desk):
     number = received_order(desk)
-    st = Station.open(desk)
+    st = Station.open(desk, clock=fixed_clock())
 
     eng = Actor(name="陳志明", terminal="B1", staff_id=st.store.query_one(
         "SELECT id FROM staff WHERE name = '陳志明'")["id"], role="engineer")
@@ -214,10 +226,10 @@ async def test_the_notify_list_keeps_an_order_until_the_customer_is_reached(desk
         prompter = text(app, "#prompter")
         assert "黃淑芬" in prompter and "repaired" in prompter and "Minquan" in prompter
         await pilot.press("2")  # no answer
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.screen.query_one("#to-notify").row_count == 1
         await pilot.press("1")  # reached
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.screen.query_one("#to-notify").row_count == 0
     conn = sqlite3.connect(desk)
     outcomes = [r[0] for r in conn.execute("SELECT outcome FROM contact_attempts ORDER BY id")]
@@ -236,9 +248,9 @@ async def test_a_device_tag_scanned_on_any_screen_opens_its_order(desk):
         await settle(app, pilot)
         await pilot.press("f4")
         await pilot.press(*"R9999-00001", "enter")  # a tag of another station
-        await pilot.pause()
+        await settle(app, pilot)
         assert "No order" in text(app, "#find_number-error")
-        app.screen.query_one("#find_number").value = ""
+        await clear(app, pilot, "find_number")
         await pilot.press(*number.lower().replace("-", ""), "enter")  # as a scanner may send it
         await settle(app, pilot)
         assert screen_name(app) == "DiagnosisScreen" and app.screen.number == number
@@ -256,12 +268,7 @@ async def test_the_bench_actions_are_in_the_command_palette(desk):
         await settle(app, pilot)
         assert app.screen.query_one("#mine").row_count == 0
         assert app.screen.query_one("#pool").row_count == 1
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"take")
-        await pilot.pause(0.5)
-        await pilot.press("down", "enter")
-        await settle(app, pilot)
+        await run_command(app, pilot, "take", "Take")
         assert screen_name(app) == "WorkListScreen"
         assert app.screen.query_one("#mine").row_count == 1
     conn = sqlite3.connect(desk)

@@ -18,8 +18,10 @@ LIVE_KEY_S = 0.1
 
 @pytest.fixture
 def desk(tmp_path):
+    from builders import fixed_clock
+
     db = make_front_desk(tmp_path / "station")
-    st = Station.open(db, locale="en")
+    st = Station.open(db, locale="en", clock=fixed_clock())  # the day the app runs on
     take_number(st, Actor.system(name="kiosk", terminal="K1"), "drop-off")
     st.close()
     return db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import sqlite3
 
-from conftest import make_front_desk, run_python
+from conftest import fixed_clock, make_front_desk, run_python
 from desk_pilot import new_app, screen_name, settle, sign_in
 
 
@@ -35,7 +35,7 @@ async def test_killed_mid_pre_inspection_the_next_start_resumes_the_draft(tmp_pa
         assert screen.query_one("#phone").value == "0977-000-123"
         assert screen.query_one("#name").value == "周杰"
         await pilot.press("pagedown")  # and it goes on from there
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen.step == 2
 
 
@@ -44,7 +44,7 @@ async def test_a_draft_on_another_terminal_is_not_offered_here(tmp_path):
     from deskapp.station import Actor, Station
 
     db = make_front_desk(tmp_path / "station")
-    st = Station.open(db)
+    st = Station.open(db, clock=fixed_clock())
     drafts.save(st, Actor(name="x", terminal="R2"), "fault", {"fault_told": "elsewhere"})
     st.close()
     app = new_app(db, "en", terminal="R1")

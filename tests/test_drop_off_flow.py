@@ -185,7 +185,7 @@ async def test_refusal_paths_record_the_refusal_and_create_no_order(tmp_path, se
         await _to_purchase_step(app, pilot)
         await pilot.press("down", "down", "enter")  # proof: none, the serial only
         await type_in(app, pilot, "serial", serial)
-        await choose(app, pilot, line if False else "product_line", line)
+        await choose(app, pilot, "product_line", line)
         await pilot.press("pagedown")
         await pilot.pause()
         decision = str(app.screen.query_one("#decision").render())
@@ -211,7 +211,7 @@ async def test_dealer_without_the_end_customer_is_refused(tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await _to_purchase_step(app, pilot, name="", phone="", dealer=("大同經銷 陳先生", "02-2999-0000"))
         assert screen_name(app) == "PreInspectionScreen"
-        assert "customer" in str(app.screen.query_one("#steps").render()) or True
+        assert f"▶ 2. {tr.t('pre.step_customer')}" in str(app.screen.query_one("#steps").render())  # held there
         refusal = str(app.screen.query_one("#dealer-error").render())
         assert tr.t("pre.refused") in refusal and tr.t("reason.dealer_without_end_customer") in refusal
         assert tr.phrase("queue.dealer_refusal") in str(app.screen.query_one("#prompter").render())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from builders import import_sales
 from conftest import TAIPEI, spawn_workers
 
 from deskapp.reception.queue import call_next, set_status, take_number, waiting_counts
@@ -23,18 +24,13 @@ def test_queue_numbers_from_four_terminals_at_once_never_collide(station, tmp_pa
 
 
 def test_order_numbers_from_three_terminals_at_once_are_unique(station, team, tmp_path):
-    from deskapp.records.purchases import import_sales_csv
-
-    csv = tmp_path / "s.csv"
-    csv.write_text("serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone\n"
-                   "CAM-RACE-1,VisionCam,camera,2026-10-01,R-1,Shop,,\n", encoding="utf-8")
-    import_sales_csv(station, team["manager"], csv)
+    import_sales(station, team["manager"], tmp_path,
+                 [("CAM-RACE-1", "VisionCam", "camera", "2026-10-01", "R-1", "Shop")])
     reports = spawn_workers("orders", station.store.path, count=15, processes=3)
     numbers = [n for r in reports for n in r["numbers"]]
     assert [r["errors"] for r in reports] == [[]] * 3
     assert len(numbers) == len(set(numbers)) == 45
-    period = dt.datetime.now(TAIPEI).strftime("%y%m")  # the workers run on the real clock
-    assert sorted(numbers) == [f"R{period}-{i:05d}" for i in range(1, 46)]
+    assert sorted(numbers) == [f"R2611-{i:05d}" for i in range(1, 46)]  # the workers run on the fixed clock
 
 
 def test_queue_numbers_have_a_letter_per_service_and_restart_every_day(station, system, clock):
@@ -65,12 +61,8 @@ def test_calling_skipping_and_counting_the_queue(station, system):
 
 def test_order_numbers_restart_each_month_and_are_never_reused(station, team, customer, clock, tmp_path):
     from deskapp.orders.creation import IntakeInput, create_order
-    from deskapp.records.purchases import import_sales_csv
 
-    csv = tmp_path / "s.csv"
-    csv.write_text("serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone\n"
-                   "CAM-1,VisionCam,camera,2026-10-01,R-1,Shop,,\n", encoding="utf-8")
-    import_sales_csv(station, team["manager"], csv)
+    import_sales(station, team["manager"], tmp_path, [("CAM-1", "VisionCam", "camera", "2026-10-01", "R-1", "Shop")])
     make = lambda: create_order(station, team["reception"], IntakeInput(  # noqa: E731
         customer_id=customer.id, product_line="camera", serial="CAM-1", fault_reported="x")).number
     assert [make(), make()] == ["R2611-00001", "R2611-00002"]

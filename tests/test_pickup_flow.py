@@ -9,54 +9,36 @@ import datetime as dt
 import sqlite3
 
 import pytest
-from conftest import TAIPEI, MovableClock, make_front_desk
-from desk_pilot import error_under, new_app, screen_name, settle, sign_in, tick, type_in
+from builders import CODE, collect
+from builders import ready_order as build_ready_order
+from conftest import fixed_clock, make_front_desk
+from desk_pilot import choose, error_under, new_app, retype, screen_name, settle, sign_in, tick, type_in
 
-from deskapp.bench.repair import PartUsed, record_repair, set_repair_warranty
 from deskapp.counter.farewell import farewell
-from deskapp.counter.release import release
-from deskapp.counter.sign_off import SignOff, sign_off
-from deskapp.counter.voucher_check import check_voucher, look_up
 from deskapp.documents.order_record import order_details
-from deskapp.documents.thermal import new_check_code
-from deskapp.orders.creation import IntakeInput, create_order
-from deskapp.orders.moves import advance, assign_engineer
 from deskapp.records.staff import add_staff
 from deskapp.station import Actor, Station
-
-CODE = "KMN347"
 
 
 @pytest.fixture
 def desk(tmp_path):
     db = make_front_desk(tmp_path / "station")
-    st = Station.open(db, locale="en")
+    st = Station.open(db, locale="en", clock=fixed_clock())
     add_staff(st, Actor.system(name="setup", terminal="setup"), "Paul Pickup", "pickup", "1234")
     st.close()
     return db
 
 
 def ready_order(db, serial="CAM-A10001", line="camera", quote=0, months=3, clock=None) -> str:
-    """An order repaired at the bench and ready; its voucher printed with a known check code."""
+    """builders.ready_order on the front desk's station: 黃淑芬's device, repaired by 陳志明."""
     from deskapp.records.customers import find_by_phone
 
-    st = Station.open(db, locale="en", **({"clock": clock} if clock else {}))
+    st = Station.open(db, locale="en", clock=clock or fixed_clock())
     staff = {r["name"]: r["id"] for r in st.store.query("SELECT id, name FROM staff")}
     eng = Actor(name="陳志明", terminal="B1", staff_id=staff["陳志明"], role="engineer")
     reception = Actor(name="Amy Reception", terminal="R1", staff_id=staff["Amy Reception"], role="reception")
-    customer = find_by_phone(st, "0912")[0]
-    n = create_order(st, reception, IntakeInput(customer_id=customer.id, product_line=line, serial=serial,
-                                                       fault_reported="no picture")).number
-    assign_engineer(st, reception, n, staff["陳志明"])
-    advance(st, eng, n, "start_diagnosis")
-    if quote:
-        advance(st, eng, n, "send_quote", total=quote)
-        advance(st, eng, n, "approve_quote", method="signed")
-    advance(st, eng, n, "start_repair")
-    record_repair(st, eng, n, "Replaced the sensor cable", [PartUsed("sensor cable", 1, True)], 20)
-    set_repair_warranty(st, eng, n, months)
-    advance(st, eng, n, "mark_ready")
-    new_check_code(st, reception, n, CODE)
+    n = build_ready_order(st, reception, eng, find_by_phone(st, "0912")[0].id, serial=serial, line=line, quote=quote,
+                          months=months)
     st.close()
     return n
 
@@ -76,7 +58,7 @@ def text(app, selector) -> str:
 async def scan_and_check(app, pilot, number, code=CODE):
     await type_in(app, pilot, "voucher_number", number.lower().replace("-", ""))  # as a scanner may send it
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(app, pilot)
     await pilot.press(*code, "enter")
     await settle(app, pilot)
 
@@ -110,13 +92,13 @@ async def test_release_with_the_right_code_then_repair_order_and_farewell(desk):
         assert state_of(desk, n) == "released"
         assert "released to 黃淑芬" in text(app, "#status") and "3 copies" in text(app, "#status")
         await pilot.press("ctrl+r")  # pressed again: refused, still released once
-        await pilot.pause()
+        await settle(app, pilot)
         assert "already released" in text(app, "#status")
         await pilot.press("pagedown")
         await settle(app, pilot)
         assert screen_name(app) == "FarewellScreen"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "Tick" in text(app, "#status") and state_of(desk, n) == "released"
         for item in ("wiped", "card", "belongings"):
             await tick(app, pilot, f"farewell_{item}")
@@ -130,7 +112,7 @@ async def test_release_with_the_right_code_then_repair_order_and_farewell(desk):
     pages = [p.extract_text() for p in reader.pages]
     assert "Customer copy" in pages[2] and "Station stub" in pages[0]
     assert all("黃淑芬" in p and "sensor cable" in p and "3 months" in p for p in pages)
-    st = Station.open(desk)
+    st = Station.open(desk, clock=fixed_clock())
     kinds = [e["kind"] for e in order_details(st, n)["events"]]
     st.close()
     assert kinds.count("order.release") == 1 and "print.repair_order_pdf" in kinds and "order.close" in kinds
@@ -146,10 +128,9 @@ async def test_a_wrong_code_is_refused_logged_and_cleared(desk):
         assert "Wrong check code" in error_under(app, "check_code") and "4 tries left" in error_under(app, "check_code")
         assert app.screen.query_one("#check_code").value == ""  # the code never stays on screen
         assert "Wrong check codes so far: 1 of 5" in text(app, "#counter-summary")
-        await type_in(app, pilot, "voucher_number", "")
-        app.screen.query_one("#voucher_number").value = "R9999-00001"  # another station's voucher
+        await retype(app, pilot, "voucher_number", "R9999-00001")  # another station's voucher
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "R9999-00001" in error_under(app, "voucher_number")
     assert state_of(desk, n) == "ready"
     conn = sqlite3.connect(desk)
@@ -165,7 +146,7 @@ async def test_a_lost_voucher_is_released_after_a_manager_checks_the_identity(de
         await sign_in(app, pilot, "Paul Pickup")
         await type_in(app, pilot, "voucher_number", n)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("ctrl+l")
         await settle(app, pilot)
         assert screen_name(app) == "ManagerApprovalScreen"
@@ -174,15 +155,14 @@ async def test_a_lost_voucher_is_released_after_a_manager_checks_the_identity(de
         await type_in(app, pilot, "id_phone", "0900000000")  # not the customer's phone
         await type_in(app, pilot, "id_document", "ID card A12****678")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "do not match" in text(app, "#approval-status")
-        app.screen.query_one("#id_phone").value = ""
-        await type_in(app, pilot, "id_phone", "0912345678")
+        await retype(app, pilot, "id_phone", "0912345678")
         app.screen.query_one("#id_document").focus()
         await pilot.press("enter")
         await settle(app, pilot)
         assert screen_name(app) == "SignOffScreen"
-    st = Station.open(desk)
+    st = Station.open(desk, clock=fixed_clock())
     check = order_details(st, n)["pickup"]["holder_check"]
     st.close()
     assert (check["method"], check["manager"], check["by"]) == ("identity", "Mia Manager", "Paul Pickup")
@@ -204,7 +184,7 @@ async def test_a_failed_verification_item_sends_the_order_back_to_the_bench(desk
         await settle(app, pilot)
         assert screen_name(app) == "PickupScreen"
     assert state_of(desk, n) == "in_repair"
-    st = Station.open(desk)
+    st = Station.open(desk, clock=fixed_clock())
     event = [e for e in order_details(st, n)["events"] if e["kind"] == "order.back_to_bench"][-1]
     st.close()
     assert "Video image" in event["data"]["reason"] and "stripes at the top" in event["data"]["reason"]
@@ -221,14 +201,14 @@ async def test_fees_owed_block_release_until_a_manager_waives_them(desk):
         await sign_off_all_pass(app, pilot)
         assert screen_name(app) == "FeesScreen"
         assert "owed NT$5,300" in text(app, "#fee-total")  # NT$800 inspection + NT$4,500 quote
-        app.screen.query_one("#method").value = "cash"
+        await choose(app, pilot, "method", "cash")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "agreement" in text(app, "#status")  # told and agreed before charging
         app.push_screen(RepairOrderScreen(n))  # even at the release screen: refused while owed
         await settle(app, pilot)
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "5,300" in text(app, "#status") and state_of(desk, n) == "ready"
         await pilot.press("escape")
         await settle(app, pilot)
@@ -247,15 +227,12 @@ async def test_fees_owed_block_release_until_a_manager_waives_them(desk):
 
 @pytest.mark.parametrize("days_later, free", [(10, True), (120, False)])
 async def test_rework_inside_and_outside_the_repair_warranty(desk, days_later, free):
-    clock = MovableClock(dt.datetime.now(TAIPEI))
+    clock = fixed_clock()
     n = ready_order(desk, months=1, clock=clock)
     st = Station.open(desk, clock=clock)
 
     p = Actor(name="Paul Pickup", terminal="P1", role="pickup")
-    check_voucher(st, p, n, CODE)
-    view = look_up(st, p, n)
-    sign_off(st, p, n, SignOff({i: "pass" for i in view.checklist}, True, "黃淑芬"))
-    release(st, p, n)
+    collect(st, p, n, "黃淑芬")
     farewell(st, p, n, {"wiped": True, "card": True, "belongings": True})
     st.close()
     clock.advance(days=days_later)
@@ -271,7 +248,7 @@ async def test_rework_inside_and_outside_the_repair_warranty(desk, days_later, f
         assert app.screen.query_one("#earlier").row_count == 1
         assert "Not a free rework" in text(app, "#decision")  # until staff confirm it is the same fault
         await tick(app, pilot, "same_fault")
-        await pilot.pause()
+        await settle(app, pilot)
         decision = text(app, "#decision")
         assert ("Free rework" in decision and "2 hours" in decision) if free else "Not a free rework" in decision
         await type_in(app, pilot, "rework_fault", "no picture again")
@@ -294,7 +271,7 @@ async def test_rework_inside_and_outside_the_repair_warranty(desk, days_later, f
 async def test_the_counter_calls_the_next_pickup_number_not_a_drop_off(desk):
     from deskapp.reception.queue import take_number
 
-    st = Station.open(desk, locale="en")
+    st = Station.open(desk, locale="en", clock=fixed_clock())
     kiosk = Actor.system(name="kiosk", terminal="kiosk")
     take_number(st, kiosk, "drop-off")
     pickup_ticket = take_number(st, kiosk, "pickup")
@@ -303,10 +280,10 @@ async def test_the_counter_calls_the_next_pickup_number_not_a_drop_off(desk):
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(app, pilot, "Paul Pickup")
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await settle(app, pilot)
         assert pickup_ticket.code in text(app, "#status") and "pickup counter" in text(app, "#status")
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "Nobody is waiting" in text(app, "#status")  # the drop-off number is reception's
 
 
@@ -321,18 +298,18 @@ async def test_bad_input_at_the_counter_gets_a_message_under_its_field_and_keeps
         await settle(app, pilot)
         assert screen_name(app) == "SignOffScreen"
         await pilot.press("ctrl+s")  # nothing marked yet
-        await pilot.pause()
+        await settle(app, pilot)
         assert "Mark “Powers on”" in text(app, "#status")
         app.screen.query_one("#checklist").focus()
         await pilot.press("a")
         await tick(app, pilot, "fault_gone")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(app, pilot)
         assert error_under(app, "signed_by")  # the name as signed is required
         await type_in(app, pilot, "signed_by", "黃淑芬")
         await tick(app, pilot, "sticker")  # no sticker: the reason is required
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "Say why no warranty sticker" in error_under(app, "sticker_reason")
         assert app.screen.query_one("#signed_by").value == "黃淑芬"  # what was typed stays
         await type_in(app, pilot, "sticker_reason", "customer declined the sticker")
@@ -340,10 +317,10 @@ async def test_bad_input_at_the_counter_gets_a_message_under_its_field_and_keeps
         await settle(app, pilot)
         assert screen_name(app) == "FeesScreen"
         await pilot.press("ctrl+g")
-        app.screen.query_one("#method").value = "card"
+        await choose(app, pilot, "method", "card")
         await type_in(app, pilot, "invoice_no", "<b>!")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "invoice number is 4-30" in error_under(app, "invoice_no")
         assert app.screen.query_one("#invoice_no").value == "<b>!"
         await pilot.press("ctrl+w")  # a waiver with no reason
@@ -351,6 +328,6 @@ async def test_bad_input_at_the_counter_gets_a_message_under_its_field_and_keeps
         await pilot.press(*"1234")
         app.screen.query_one("#waive_reason").focus()
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert screen_name(app) == "ManagerApprovalScreen" and error_under(app, "waive_reason") == "Required."
     assert state_of(desk, n) == "ready"

@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from conftest import make_front_desk, run_python
+from conftest import fixed_clock, make_front_desk, run_python
 from desk_pilot import new_app, settle, sign_in
 from deskapp.printing.errors import PrinterError
 from deskapp.printing.thermal.blocks import Barcode, Document, Field, Text
@@ -111,7 +111,7 @@ async def test_voucher_with_the_printer_down_keeps_the_order_and_reprints_later(
     from deskapp.station import Actor, Station
 
     db = make_front_desk(tmp_path / "station", closed_port_url())
-    st = Station.open(db, locale="en")
+    st = Station.open(db, locale="en", clock=fixed_clock())
     customer = find_by_phone(st, "0912")[0]
     order = complete(st, Actor(name="Amy Reception", terminal="R1"), {
         "fault_told": "no picture", "fault_restated": "no picture", "customer_confirmed": True,
@@ -156,7 +156,7 @@ def test_a_failed_reprint_leaves_the_voucher_in_the_customers_hand_valid(tmp_pat
     from deskapp.station import Actor, Station
 
     db = make_front_desk(tmp_path / "station", printer.url)
-    st = Station.open(db, locale="en")
+    st = Station.open(db, locale="en", clock=fixed_clock())
     actor = Actor(name="Amy Reception", terminal="R1")
     customer = find_by_phone(st, "0912")[0]
     order = complete(st, actor, {

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from builders import SALES_HEADER
 
 from deskapp.records.purchases import ImportRejected, find_purchase, import_sales_csv
 from deskapp.settings.i18n import translator
 
-HEADER = "serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone\n"
+HEADER = SALES_HEADER + "\n"  # the rows below are raw text on purpose: the importer's own input
 GOOD = (
     "CAM-A10001,VisionCam 4K,camera,2026-01-15,ab-12345678,光華數位,黃淑芬,0912-345-678\n"
     "NB-X14-0042,ProBook X14,laptop,2025-07-01,CD-22334455,燦坤 台北店,吳俊傑,\n"

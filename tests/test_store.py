@@ -27,7 +27,7 @@ def test_station_file_uses_wal_full_sync_foreign_keys_and_busy_timeout(tmp_path)
 
 def test_write_rolls_back_everything_on_error(tmp_path):
     store = Store(tmp_path / "s.db")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="power cut"):
         with store.write() as conn:
             conn.execute("INSERT INTO meta (key, value) VALUES ('a', '1')")
             raise RuntimeError("power cut in the middle")
@@ -98,9 +98,12 @@ def test_database_of_another_program_is_refused(tmp_path):
 def test_a_file_that_is_not_sqlite_is_refused_with_a_message(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("this is not a database, just some notes " * 50)
-    with pytest.raises((StoreError, sqlite3.DatabaseError)) as refused:
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as refused:  # never the raw sqlite3.DatabaseError
         Store(path)
-    assert "not" in str(refused.value).lower()
+    assert refused.value.key == "error.store_not_sqlite"
+    assert str(path) in refused.value.render(translator("en"))
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
 
 
 def test_event_log_is_append_only(station, system):

@@ -15,11 +15,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from deskapp.station import Actor, Station  # noqa: E402
 
+AT = None  # the parent's fixed "now" (argv[5]): the workers never read the machine's clock
+
+
+def open_station(db: str) -> Station:
+    return Station.open(db, locale="en", clock=lambda: AT)
+
 
 def queue_numbers(db: str, count: int, start_at: float) -> None:
     from deskapp.reception.queue import take_number
 
-    station = Station.open(db, locale="en")
+    station = open_station(db)
     actor = Actor.system(name="worker", terminal=f"T-{__import__('os').getpid()}")
     while time.time() < start_at:  # start together
         time.sleep(0.001)
@@ -36,7 +42,7 @@ def order_numbers(db: str, count: int, start_at: float) -> None:
     from deskapp.orders.creation import IntakeInput, create_order
     from deskapp.records.customers import CustomerInput, create_customer
 
-    station = Station.open(db, locale="en")
+    station = open_station(db)
     actor = Actor.system(name="worker", terminal="T")
     customer = create_customer(station, actor, CustomerInput(name="Race", phones=["0911000000"]))
     while time.time() < start_at:
@@ -55,7 +61,7 @@ def order_numbers(db: str, count: int, start_at: float) -> None:
 def open_only(db: str, count: int, start_at: float) -> None:
     while time.time() < start_at:
         time.sleep(0.001)
-    station = Station.open(db, locale="en")
+    station = open_station(db)
     print(json.dumps({"version": station.store.schema_version(), "errors": []}))
 
 
@@ -66,7 +72,7 @@ def release_ready(db: str, count: int, start_at: float) -> None:
     from deskapp.counter.release import release
     from deskapp.rules.errors import DomainError
 
-    station = Station.open(db, locale="en")
+    station = open_station(db)
     actor = Actor(name="pickup-person", terminal=f"P-{os.getpid()}", role="pickup")
     number = station.store.query_one("SELECT number FROM repair_orders WHERE state = 'ready'")["number"]
     while time.time() < start_at:
@@ -83,6 +89,9 @@ def release_ready(db: str, count: int, start_at: float) -> None:
 
 
 if __name__ == "__main__":
+    import datetime as dt
+
     kind, db, count, start_at = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+    AT = dt.datetime.fromisoformat(sys.argv[5])
     {"queue": queue_numbers, "orders": order_numbers, "open": open_only,
      "release": release_ready}[kind](db, count, start_at)

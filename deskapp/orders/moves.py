@@ -98,9 +98,3 @@ def assign_engineer(station, actor, number: str, staff_id: int, reason: str = ""
         {"assigned_engineer_id": staff_id},
         {"engineer": row["name"], "staff_id": staff_id, "reason": validate.optional_text("reason", reason)},
     )
-
-
-def record_verification(station, actor, number: str, signed_by: str) -> RepairOrder:
-    signed_by = validate.required_text("signed_by", signed_by)
-    return change(station, actor, number, "order.verified", (State.READY,),
-                   {"verified_at": to_db(station.now()), "verified_by": signed_by}, {"signed_by": signed_by})
