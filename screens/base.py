@@ -92,7 +92,10 @@ class DeskScreen(Screen):
         timer = self._pending().pop(request, None)
         if timer is not None:
             timer.stop()
-        self.remove_class("-waiting")
+        if self.has_class("-waiting"):
+            self.remove_class("-waiting")
+            if self.query("#status"):  # the answer came: "waiting for the station file" goes
+                self.report("")
 
     def on_still_waiting(self, message: StillWaiting) -> None:
         if message.request in self._pending():
