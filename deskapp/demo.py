@@ -32,7 +32,7 @@ from deskapp.records.customers import (
     create_dealer,
 )
 from deskapp.records.purchases import import_sales_csv
-from deskapp.rules.dates import from_db, system_clock
+from deskapp.rules.dates import Clock, from_db, system_clock
 from deskapp.rules.errors import DeskError
 from deskapp.rules.text import clean
 from deskapp.settings.files import data_path, read_toml
@@ -67,9 +67,9 @@ def _remove(path: Path) -> None:
             pass
 
 
-def build_demo(path: str | Path, *, locale: str | None = None, clock=system_clock) -> dict:
+def build_demo(path: str | Path, *, locale: str | None = None, clock: Clock = system_clock) -> dict:
     """Create (or rebuild) a demo station at ``path``; refuse if ``path`` is a live station.
-    Its orders are dated from ``clock`` (the machine's clock unless told)."""
+    Its dates are relative to ``clock``'s today (the station's clock)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and station_kind(path) != "demo":

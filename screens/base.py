@@ -92,13 +92,12 @@ class DeskScreen(Screen):
         timer = self._pending().pop(request, None)
         if timer is not None:
             timer.stop()
-        if self.has_class("-waiting") and self.query("#status"):
-            self.report("")  # no longer waiting; the answer's handler says what happened
-        self.remove_class("-waiting")
-        if getattr(self, "_said_waiting", False) and not self._pending():
-            self._said_waiting = False  # the file answered: "waiting for the station file" goes
-            if self.query("#status"):
-                self.report("")
+        if not self._pending():
+            self.remove_class("-waiting")
+            if getattr(self, "_said_waiting", False):
+                self._said_waiting = False  # the file answered: "waiting for the station file" goes
+                if self.query("#status"):
+                    self.report("")
 
     def on_still_waiting(self, message: StillWaiting) -> None:
         if message.request in self._pending():

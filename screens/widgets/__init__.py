@@ -115,11 +115,17 @@ class MinuteClock(HeaderClockSpace):
     }
     """
 
+    def now(self) -> dt.datetime:
+        """The app's clock (the station's, e.g. a fixed one in tests) if it has one, else the
+        machine's; in the local time zone."""
+        clock = getattr(self.app, "clock", None)
+        return clock().astimezone() if clock is not None else dt.datetime.now()
+
     def on_mount(self) -> None:
-        self.set_timer(60.5 - dt.datetime.now().second, self._on_the_minute, name="header clock")
+        self.set_timer(60.5 - self.now().second, self._on_the_minute, name="header clock")
 
     def render(self):
-        return dt.datetime.now().strftime("%H:%M")
+        return self.now().strftime("%H:%M")
 
     def _on_the_minute(self) -> None:
         self.refresh()
