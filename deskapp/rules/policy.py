@@ -310,7 +310,7 @@ class Policy:
                 kind="onsite_visit",
             )
         return FeeDecision(
-            reasons=(Reason("onsiteout_of_warranty", params),),
+            reasons=(Reason("onsite_out_of_warranty", params),),
             phrases=(Phrase("policy.onsite_visit", params),),
             amount=self.onsite_visit_fee,
             kind="onsite_visit",
