@@ -24,6 +24,12 @@ def _desk_commands():
     return DeskCommands
 
 
+def _sign_in_screen():
+    from deskapp.screens.sign_in import SignInScreen
+
+    return SignInScreen()
+
+
 class DeskApp(App):
     """The front desk. ``station`` is None until the worker has opened the file;
     ``actor`` is None until someone signs in."""
@@ -53,11 +59,10 @@ class DeskApp(App):
         # Until the station file is read, speak the terminal's (or the asked-for) language.
         self.tr = translator(normalise_locale(locale or "") or locale_from_environment())
 
-    def get_default_screen(self):
-        """The sign-in screen is the app's first screen (no empty screen composed first)."""
-        from deskapp.screens.sign_in import SignInScreen
-
-        return SignInScreen()
+    # The sign-in screen is the app's first screen (no empty screen composed first), given as
+    # the default mode's screen: Textual loads a mode screen's CSS_PATH, not that of a
+    # get_default_screen() screen (the sign-in box was drawn unstyled).
+    MODES = {"_default": _sign_in_screen}
 
     def on_mount(self) -> None:
         localize_bindings(self, self.tr)
