@@ -98,9 +98,11 @@ def test_database_of_another_program_is_refused(tmp_path):
 def test_a_file_that_is_not_sqlite_is_refused_with_a_message(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("this is not a database, just some notes " * 50)
-    with pytest.raises((StoreError, sqlite3.DatabaseError)) as refused:
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as refused:
         Store(path)
-    assert "not" in str(refused.value).lower()
+    assert refused.value.key == "error.store_not_sqlite"
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
 
 
 def test_event_log_is_append_only(station, system):

@@ -29,11 +29,14 @@ def db_path(args) -> Path:
 
 @contextmanager
 def opened(args, *, create: bool = False):
-    """The station of ``--db``, closed afterwards (so SQLite removes its -wal and -shm)."""
+    """The station of ``--db``, closed afterwards (so SQLite removes its -wal and -shm). Its
+    catalogs and policy are read first: a bad data file refuses the command before it does
+    anything."""
     from deskapp.station import Station
 
     station = Station.open(db_path(args), locale=getattr(args, "locale", None), create=create)
     try:
+        station.tr, station.policy  # noqa: B018 - read and validated now, not halfway through
         yield station
     finally:
         station.close()

@@ -35,9 +35,8 @@ import stat
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 from urllib.parse import quote
 
 from deskapp.rules.errors import StoreError
@@ -58,8 +57,7 @@ class StoreTooNew(StoreError):
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-@dataclass(frozen=True)
-class FileLook:
+class FileLook(NamedTuple):
     """What a read-only look at an existing SQLite file found."""
 
     version: int  # PRAGMA user_version
