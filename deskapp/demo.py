@@ -51,7 +51,7 @@ def mark_station(station: Station, kind: str) -> None:
 
 
 def station_kind(path: Path) -> str | None:
-    store = Store(path)
+    store = Store(path, create=False)
     try:
         row = store.query_one("SELECT value FROM meta WHERE key = 'kind'")
         return row["value"] if row else None

@@ -61,12 +61,14 @@ class Station:
         self.tz = station_zone(config.timezone)
 
     @classmethod
-    def open(cls, path: str | Path, *, locale: str | None = None, clock: Clock = system_clock) -> "Station":
+    def open(cls, path: str | Path, *, locale: str | None = None, clock: Clock = system_clock,
+             create: bool = True) -> "Station":
+        """The station at ``path``. Its ``station.toml`` is read (and refused if invalid) before
+        the file is touched; the file itself is checked read-only before it is opened for
+        writing (see ``Store``). A missing file becomes a new station only if ``create``."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        station_dir = path.parent
-        config = load_station_config(station_dir, locale)
-        return cls(Store(path), config, None, clock)
+        config = load_station_config(path.parent, locale)
+        return cls(Store(path, create=create), config, None, clock)
 
     @classmethod
     def open_if_current(cls, path: str | Path, *, locale: str | None = None, clock: Clock = system_clock):

@@ -8,6 +8,10 @@ import sqlite3
 import pytest
 from conftest import run_python
 
+from deskapp.settings.i18n import translator
+
+EN = translator("en")
+
 
 def deskapp(*args, stdin=None, locale="en"):
     return run_python("-m", "deskapp", *args, "--locale", locale, stdin=stdin) if locale else \
@@ -35,14 +39,14 @@ def test_init_creates_an_empty_station_and_will_not_overwrite_it(tmp_path):
     first = deskapp("init", "--db", str(db))
     assert first.returncode == 0 and db.exists()
     second = deskapp("init", "--db", str(db))
-    assert second.returncode == 1 and "already exists" in second.stderr
+    assert second.returncode == 1 and second.stderr == EN.t("cli.exists", path=db) + "\n"
 
 
 def test_demo_refuses_to_touch_a_live_station(tmp_path):
     db = tmp_path / "live.db"
     deskapp("init", "--db", str(db))
     refused = deskapp("demo", "--db", str(db))
-    assert refused.returncode == 1 and "live station" in refused.stderr
+    assert refused.returncode == 1 and refused.stderr == EN.t("cli.demo_refused_live", path=db) + "\n"
 
 
 def test_demo_leaves_orders_in_every_state_and_can_be_refreshed(demo_db):
@@ -61,7 +65,8 @@ def test_queue_take_prints_the_number_and_how_many_are_ahead(demo_db):
     data = json.loads(deskapp("queue", "take", "drop-off", "--db", str(demo_db), "--json").stdout)
     assert data["service"] == "drop-off" and data["code"].startswith("A") and data["ahead"] >= 3
     bad = deskapp("queue", "take", "coffee", "--db", str(demo_db))
-    assert bad.returncode == 2 and "invalid choice" in bad.stderr
+    assert bad.returncode == 2 and bad.stderr.endswith(
+        "argument service: invalid choice: 'coffee' (choose from 'drop-off', 'pickup', 'inquiry')\n")
 
 
 def test_order_list_and_show_as_text_and_json(demo_db):
@@ -82,38 +87,47 @@ def test_order_list_and_show_as_text_and_json(demo_db):
 
 def test_unknown_order_is_an_error_on_stderr(demo_db):
     missing = deskapp("order", "show", "R9999-99999", "--db", str(demo_db))
-    assert missing.returncode == 1 and "No order R9999-99999" in missing.stderr and missing.stdout == ""
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert missing.stderr == EN.t("error.order_not_found", number="R9999-99999") + "\n"
     bad_state = deskapp("order", "list", "--state", "lost", "--db", str(demo_db))
-    assert bad_state.returncode == 1 and "not one of" in bad_state.stderr
+    assert bad_state.returncode == 1 and bad_state.stderr.startswith(EN.t("error.choice", value="lost", allowed=""))
 
 
 def test_staff_add_reads_the_pin_and_refuses_a_bad_one(tmp_path):
     db = tmp_path / "s.db"
+    assert deskapp("init", "--db", str(db)).returncode == 0
     ok = deskapp("staff", "add", "陳志明", "--role", "engineer", "--db", str(db), stdin="2468\n")
     assert ok.returncode == 0 and "陳志明" in ok.stdout
     row = sqlite3.connect(db).execute("SELECT role, pin_hash FROM staff").fetchone()
     assert row[0] == "engineer" and b"2468" not in row[1] and len(row[1]) == 32
-    assert deskapp("staff", "add", "Amy", "--role", "engineer", "--db", str(db), stdin="12\n").returncode == 1
-    assert deskapp("staff", "add", "Amy", "--role", "janitor", "--db", str(db), stdin="1234\n").returncode == 1
+    short = deskapp("staff", "add", "Amy", "--role", "engineer", "--db", str(db), stdin="12\n")
+    assert short.returncode == 1 and short.stderr == EN.t("error.pin_format") + "\n"
+    janitor = deskapp("staff", "add", "Amy", "--role", "janitor", "--db", str(db), stdin="1234\n")
+    assert janitor.returncode == 1 and janitor.stderr.startswith(EN.t("error.choice", value="janitor", allowed=""))
     empty = deskapp("staff", "add", "Amy", "--role", "pickup", "--db", str(db), stdin="")
-    assert empty.returncode == 1 and "No PIN" in empty.stderr
+    assert empty.returncode == 1 and empty.stderr == EN.t("cli.pin_no_input") + "\n"
     listed = json.loads(deskapp("staff", "list", "--db", str(db), "--json").stdout)
     assert [m["name"] for m in listed] == ["陳志明"]
 
 
 def test_import_sales_reports_bad_lines_and_imports_nothing(tmp_path):
     db = tmp_path / "s.db"
+    assert deskapp("init", "--db", str(db)).returncode == 0
     csv = tmp_path / "sales.csv"
     csv.write_text("serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone\n"
                    "CAM-1,Cam,camera,2026-01-01,I-1,Shop,,\nCAM-2,Cam,camera,2026-13-01,I-2,Shop,,\n",
                    encoding="utf-8")
     rejected = deskapp("import-sales", str(csv), "--db", str(db))
-    assert rejected.returncode == 1 and "line 3, purchased_on" in rejected.stderr
+    assert rejected.returncode == 1
+    assert rejected.stderr.splitlines()[0] == EN.t("error.import_rejected", path=csv, count=1)
+    assert rejected.stderr.splitlines()[1].startswith("line 3, purchased_on: ")
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM purchases").fetchone()[0] == 0
     csv.write_text(csv.read_text(encoding="utf-8").replace("2026-13-01", "2026-03-01"), encoding="utf-8")
     done = json.loads(deskapp("import-sales", str(csv), "--db", str(db), "--json").stdout)
     assert done == {"added": 2, "updated": 0, "unchanged": 0}
     missing = deskapp("import-sales", str(tmp_path / "nope.csv"), "--db", str(db))
-    assert missing.returncode == 1 and "Cannot read" in missing.stderr
+    assert missing.returncode == 1
+    assert missing.stderr == EN.t("error.file_unreadable", path=tmp_path / "nope.csv", detail="No such file or directory") + "\n"
 
 
 def test_a_station_file_from_a_newer_deskapp_is_refused_with_exit_3(tmp_path):
@@ -124,11 +138,15 @@ def test_a_station_file_from_a_newer_deskapp_is_refused_with_exit_3(tmp_path):
     raw.commit()
     raw.close()
     refused = deskapp("order", "list", "--db", str(db))
-    assert refused.returncode == 3 and "newer deskapp" in refused.stderr and "Traceback" not in refused.stderr
+    from deskapp.storage.schema import SCHEMA_VERSION
+
+    assert refused.returncode == 3
+    assert refused.stderr == EN.t("error.store_too_new", path=db, found=99, known=SCHEMA_VERSION) + "\n"
 
 
 def test_control_characters_in_data_never_reach_the_terminal(tmp_path):
     db = tmp_path / "s.db"
+    assert deskapp("init", "--db", str(db)).returncode == 0
     deskapp("staff", "add", "Eve\x1b[2J\x1b]0;x\x07", "--role", "pickup", "--db", str(db), stdin="1234\n")
     out = deskapp("staff", "list", "--db", str(db)).stdout
     assert "\x1b" not in out and "\x07" not in out and "Eve" in out

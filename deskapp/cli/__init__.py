@@ -1,2 +1,13 @@
-"""The command line (``deskapp``): start the app, create a station, import sales, take a
-queue number, list and show orders, manage staff, reprint documents."""
+"""``deskapp`` on the command line, a small Unix tool over the station file.
+
+- :mod:`deskapp.cli.main`: the entry point: starts the app or parses a command, runs it,
+  turns what went wrong into one line on stderr and an exit code.
+- :mod:`deskapp.cli.parser`: the argument parser, in the chosen language (argparse's own
+  words too).
+- :mod:`deskapp.cli.station`: the station file: which one, opening it, ``init``, ``demo`` and
+  starting the app.
+- :mod:`deskapp.cli.orders` (``order list``, ``order show``, ``reprint``),
+  :mod:`deskapp.cli.records` (``staff``, ``import-sales``), :mod:`deskapp.cli.queue`
+  (``queue take``): the commands.
+- :mod:`deskapp.cli.output`: tables and JSON on stdout.
+"""

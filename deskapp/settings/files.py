@@ -35,5 +35,7 @@ def read_toml(path: Path) -> dict:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config.toml_syntax", path=str(path), detail=str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError("config.not_utf8", path=str(path)) from exc
     except OSError as exc:
         raise ConfigError("config.unreadable", path=str(path), detail=exc.strerror or str(exc)) from exc

@@ -368,7 +368,7 @@ def migrate(store, *, stop_before: str | None = None) -> None:
     try:
         version = store.schema_version()
     except sqlite3.DatabaseError as exc:
-        raise StoreError("error.store_not_sqlite", path=str(store.path), detail=str(exc)) from exc
+        raise StoreError("error.store_damaged", path=str(store.path), detail=str(exc)) from exc
     if version == SCHEMA_VERSION and stop_before is None:
         return
     _refuse_if_newer(store, version)
@@ -388,6 +388,19 @@ def migrate(store, *, stop_before: str | None = None) -> None:
         MIGRATIONS.apply(store.db, stop_before=stop_before)
         done = len({m.name for m in MIGRATIONS.applied(store.db)})
         store.conn.execute(f"PRAGMA user_version = {done}")
+
+
+def refuse_unless_station(path, found, *, create: bool) -> None:
+    """Refuse, before anything writes to it, a file that ``look_at`` found is another program's
+    database (tables, none of ours), from a newer deskapp, or, unless creating, without tables."""
+    if found.tables and not found.tables & OUR_TABLES:
+        raise StoreError("error.store_not_station", path=str(path))
+    if found.version > SCHEMA_VERSION:
+        from deskapp.storage.store import StoreTooNew
+
+        raise StoreTooNew("error.store_too_new", path=str(path), found=found.version, known=SCHEMA_VERSION)
+    if not found.tables and not create:
+        raise StoreError("error.store_empty", path=str(path))
 
 
 def _refuse_if_newer(store, version: int) -> None:

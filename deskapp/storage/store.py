@@ -9,6 +9,13 @@
   write skips the busy handler and fails with "database is locked" under concurrency;
   an immediate one waits its turn. If the lock is still held after the timeout the user
   sees :class:`StoreBusy` with a message, never the raw SQLite error.
+- Before anything opens it for writing, the file is looked at read-only (:func:`look_at`):
+  a directory, an unreadable, empty, truncated or damaged file, or one that is not SQLite
+  is refused with a :class:`StoreError`; so is another program's database and a file from
+  a newer deskapp (``deskapp.storage.schema.refuse_unless_station``), all left byte for
+  byte as they were (switching to WAL alone rewrites the header). A missing file is only
+  created when asked (``create=True``), and appears whole: a header page written under a
+  temporary name and linked into place, so another terminal never sees a 0-byte file.
 - Schema migrations (``deskapp.schema``) run at open, under the write lock so that
   two terminals starting at once do not race; a file newer than this code is refused.
 - Two connections: writes (and the reads a write makes to check its rules) go through the
@@ -22,12 +29,15 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
+from urllib.parse import quote
 
 from deskapp.rules.errors import StoreError
 
@@ -42,6 +52,97 @@ class StoreBusy(StoreError):
 
 class StoreTooNew(StoreError):
     pass
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class FileLook(NamedTuple):
+    """What a read-only look at an existing SQLite file found."""
+
+    version: int  # PRAGMA user_version
+    tables: frozenset[str]
+
+
+def look_at(path: Path) -> FileLook | None:
+    """The file at ``path`` looked at without writing to it or creating anything beside it;
+    None if there is no file. Raises :class:`StoreError` if it cannot be a station file."""
+    where = str(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    except PermissionError as exc:
+        raise StoreError("error.store_no_permission", path=where) from exc
+    except OSError as exc:
+        raise StoreError("error.store_unreadable", path=where, detail=exc.strerror or str(exc)) from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise StoreError("error.store_is_directory", path=where)
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreError("error.store_not_sqlite", path=where)
+    wal = Path(f"{path}-wal")
+    in_use = wal.is_file() and wal.stat().st_size > 0  # another terminal's writes may sit in the WAL
+    if st.st_size == 0 and not in_use:
+        raise StoreError("error.store_empty", path=where)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except PermissionError as exc:
+        raise StoreError("error.store_no_permission", path=where) from exc
+    except OSError as exc:
+        raise StoreError("error.store_unreadable", path=where, detail=exc.strerror or str(exc)) from exc
+    if head and not head.startswith(SQLITE_HEADER):
+        raise StoreError("error.store_not_sqlite", path=where)
+    if head and len(head) < 100:
+        raise StoreError("error.store_truncated", path=where)
+    if head and not in_use:
+        page_size = int.from_bytes(head[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(head[28:32], "big")
+        if head[24:28] == head[92:96] and pages and st.st_size < pages * page_size:  # size field valid
+            raise StoreError("error.store_truncated", path=where)
+    # Read-only. Without a WAL beside it, as an immutable file (SQLite then creates no -wal or
+    # -shm and takes no lock); with one, read-only through the WAL another terminal writes.
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro" + ("" if in_use else "&immutable=1")
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        raise StoreError("error.store_unreadable", path=where, detail=str(exc)) from exc
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = frozenset(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+            raise StoreBusy() from exc
+        if "not a database" in str(exc):
+            raise StoreError("error.store_not_sqlite", path=where) from exc
+        raise StoreError("error.store_damaged", path=where, detail=str(exc)) from exc
+    finally:
+        conn.close()
+    return FileLook(version, tables)
+
+
+def create_file(path: Path) -> None:
+    """A new, empty SQLite file in WAL mode at ``path``, unless one appeared meanwhile. It is
+    written under a temporary name and linked into place, so nobody sees it half made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+    try:
+        conn = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")  # writes the header page
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another terminal created it first: use theirs
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.rename(tmp, path)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -70,8 +171,20 @@ class Store:
     thread share one Store. ``conn`` is the writer (serialised by a lock); reads outside a
     write go to a second connection with a lock of its own."""
 
-    def __init__(self, path: str | Path, *, migrate: bool = True) -> None:
+    def __init__(self, path: str | Path, *, migrate: bool = True, create: bool = True) -> None:
+        """Open the station file at ``path``. A missing file is created only if ``create``; an
+        existing one is checked read-only first (see :func:`look_at`); with ``create`` False an
+        SQLite file without tables (nothing to read) is refused rather than set up."""
+        from deskapp.storage.schema import refuse_unless_station
+
         self.path = Path(path)
+        found = look_at(self.path)
+        if found is None:
+            if not create:
+                raise StoreError("error.store_missing", path=str(self.path))
+            create_file(self.path)
+        else:
+            refuse_unless_station(self.path, found, create=create)
         self._lock = threading.RLock()
         self.conn = _retry_busy(self._connect)
         self._reader: sqlite3.Connection | None = None

@@ -1,0 +1,97 @@
+"""``order list``, ``order show`` and ``reprint``: reading repair orders and printing their
+documents again."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from deskapp.cli.output import emit_json, lines, local_time, table
+from deskapp.cli.station import opened
+
+
+def cmd_order_list(args, tr) -> int:
+    from deskapp.orders.reads import list_orders
+
+    with opened(args) as station:
+        orders = list_orders(station, state=args.state, limit=max(1, min(args.limit, 10_000)))
+        if args.json:
+            emit_json([o.as_dict() for o in orders])
+            return 0
+        t = station.tr
+        if not orders:
+            print(t.t("cli.no_orders"))
+            return 0
+        rows = [[t.t("cli.col_number"), t.t("cli.col_state"), t.t("cli.col_customer"), t.t("cli.col_device"),
+                 t.t("cli.col_created")]]
+        for o in orders:
+            device = f"{t.t('product_line.' + o.product_line)} {o.model} ({o.serial})"
+            rows.append([o.number, t.t(f"state.{o.state}"), o.customer, device, local_time(station, o.created_at)])
+        print(table(rows))
+    return 0
+
+
+def cmd_order_show(args, tr) -> int:
+    from deskapp.documents.order_record import order_details
+    from deskapp.rules.policy import Reason
+
+    with opened(args) as station:
+        d = order_details(station, args.number)
+        if args.json:
+            emit_json(d)
+            return 0
+        t = station.tr
+        money = station.policy.money
+        c, dev, w = d["customer"], d["device"], d["warranty"]
+        out = [t.t("cli.order_title", number=d["number"], state=t.t(f"state.{d['state']}"))]
+        out.append(f"{t.t('cli.customer')}: {c['name']}  {', '.join(c['phones'])}")
+        out.append(f"{t.t('cli.device')}: {t.t('product_line.' + dev['product_line'])} {dev['brand']} {dev['model']}"
+                   f"  SN {dev['serial']}")
+        out.append(f"{t.t('cli.warranty')}: {t.t('warranty_status.' + w['status'])}")
+        for r in w["reasons"]:
+            out.append("  - " + Reason(r["code"], r["params"]).render(t))
+        out.append(f"{t.t('cli.fault')}: {d['fault']['confirmed'] or d['fault']['reported']}")
+        out.append(f"{t.t('cli.engineer')}: {d['engineer'] or t.t('cli.none')}")
+        out.append(f"{t.t('cli.promised')}: {local_time(station, d['promised_at'])}")
+        m = d["money"]
+        out.append(f"{t.t('cli.charges')}: {money(m['charged'])}  {t.t('cli.due')}: {money(m['due'])}")
+        out.append(f"{t.t('cli.events')}:")
+        for e in d["events"]:
+            kind = t.t(f"event.{e['kind']}") if t.has(f"event.{e['kind']}") else e["kind"]
+            out.append(f"  {local_time(station, e['at'])}  {e['actor']}@{e['terminal']}  {kind}")
+        print(lines(out))
+    return 0
+
+
+def cmd_reprint(args, tr) -> int:
+    from deskapp.station import Actor
+
+    with opened(args) as station:
+        doc_name = station.tr.t(f"cli.doc_{args.doc.replace('-', '_')}")
+        if args.doc in ("repair-order", "quote", "checklist"):  # A4: a PDF file
+            from deskapp.documents.a4 import default_pdf_path, pdf_font_embedded, write_pdf
+
+            out = Path(args.out) if args.out else default_pdf_path(station, args.number, args.doc)
+            try:
+                write_pdf(station, Actor.system(), args.number, args.doc, out, reprint=True)
+            except (ValueError, OSError) as exc:  # an unusable PDF font or output path: named in the message
+                print(str(exc), file=sys.stderr)
+                return 1
+            print(station.tr.t("cli.pdf_written", doc=doc_name, number=args.number.upper(), path=str(out)))
+            if not pdf_font_embedded(station):
+                print(station.tr.t("rorder.font_missing"), file=sys.stderr)
+            return 0
+        if args.doc == "voucher":
+            from deskapp.documents.thermal import print_voucher
+
+            print_voucher(station, Actor.system(), args.number, reprint=True, printer=args.printer)
+        elif args.doc == "repair-order-receipt":
+            from deskapp.documents.a4 import print_repair_order_receipt
+
+            print_repair_order_receipt(station, Actor.system(), args.number, reprint=True, printer=args.printer)
+        else:
+            from deskapp.documents.thermal import print_tag
+
+            print_tag(station, Actor.system(), args.number, reprint=True, printer=args.printer)
+        print(station.tr.t("cli.reprinted", doc=doc_name, number=args.number.upper()))
+    return 0

@@ -1,0 +1,40 @@
+"""What the commands print on stdout: aligned tables (CJK counts two columns) and JSON.
+Every cell goes through :func:`deskapp.rules.text.clean`: stored text never reaches the
+terminal as escape sequences."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+from deskapp.rules.text import clean
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, cols: int) -> str:
+    return text + " " * max(0, cols - width(text))
+
+
+def table(rows: list[list[str]]) -> str:
+    rows = [[clean(c) for c in row] for row in rows]
+    widths = [max(width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+def emit_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def lines(texts: list[str]) -> str:
+    return "\n".join(clean(t) for t in texts)
+
+
+def local_time(station, stamp: str | None) -> str:
+    """A stored UTC moment as the station's wall clock, or the catalog's "none"."""
+    from deskapp.rules.dates import from_db
+
+    moment = from_db(stamp)
+    return moment.astimezone(station.tz).strftime("%Y-%m-%d %H:%M") if moment else station.tr.t("cli.none")

@@ -1,0 +1,131 @@
+"""The command line's parser, in the chosen language.
+
+Our own help texts come from the catalogs (``cli.*``). argparse's own words ("usage:",
+"options", "show this help message and exit", its error messages) are looked up through
+``argparse._``, which argparse calls for every one of them at the moment it needs it;
+:func:`speaking` points it at the catalog's ``argparse.*`` keys while the parser is built
+and used, and puts it back afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import contextmanager
+from pathlib import Path
+
+# argparse's message -> our catalog key (Python 3.11-3.13 wording; an unknown one stays English)
+ARGPARSE_WORDS = {
+    "usage: ": "argparse.usage",
+    "positional arguments": "argparse.positional",
+    "options": "argparse.options",
+    "show this help message and exit": "argparse.help",
+    "show program's version number and exit": "argparse.version",
+    "%(prog)s: error: %(message)s\n": "argparse.error",
+    "the following arguments are required: %s": "argparse.required",
+    "invalid choice: %(value)r (choose from %(choices)s)": "argparse.invalid_choice",
+    "unrecognized arguments: %s": "argparse.unrecognized",
+    "expected one argument": "argparse.expected_one",
+    "expected at most one argument": "argparse.expected_at_most_one",
+    "expected at least one argument": "argparse.expected_at_least_one",
+    "argument %(argument_name)s: %(message)s": "argparse.argument",
+    "invalid %(type)s value: %(value)r": "argparse.invalid_type",
+    "ambiguous option: %(option)s could match %(matches)s": "argparse.ambiguous",
+    "not allowed with argument %s": "argparse.not_allowed",
+    "ignored explicit argument %r": "argparse.ignored_explicit",
+    "one of the arguments %s is required": "argparse.one_of_required",
+}
+DOCUMENTS = ("voucher", "tag", "repair-order", "quote", "checklist", "repair-order-receipt")
+SERVICES = ("drop-off", "pickup", "inquiry")
+
+
+@contextmanager
+def speaking(tr):
+    """argparse's own words in ``tr``'s language while the block runs."""
+    original = argparse._, argparse.ngettext
+
+    def gettext(message: str) -> str:
+        key = ARGPARSE_WORDS.get(message)
+        return tr.t(key) if key else message
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        if singular == "expected %s argument":
+            return tr.t("argparse.expected_n")
+        return original[1](singular, plural, n)
+
+    argparse._, argparse.ngettext = gettext, ngettext
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = original
+
+
+def build_parser(tr, default_db: Path) -> argparse.ArgumentParser:
+    """The full parser (call inside :func:`speaking`)."""
+    from deskapp import __version__
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=tr.t("cli.db_help", path=default_db))
+    common.add_argument("--locale", default=argparse.SUPPRESS, help=tr.t("cli.locale_help"))
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help=tr.t("cli.json_help"))
+
+    def command(group, name: str, help_key: str, *parents):
+        return group.add_parser(name, parents=list(parents), help=tr.t(help_key), description=tr.t(help_key))
+
+    parser = argparse.ArgumentParser(prog="deskapp", description=tr.t("cli.description"), parents=[common])
+    parser.add_argument("--version", action="version", version=f"deskapp {__version__}",
+                        help=tr.t("cli.version_help"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    command(sub, "init", "cli.init_help", common)
+    command(sub, "demo", "cli.demo_help", common)
+    imp = command(sub, "import-sales", "cli.import_help", common, as_json)
+    imp.add_argument("file", type=Path, metavar="FILE.csv", help=tr.t("cli.csv_help"))
+
+    queue = command(sub, "queue", "cli.queue_help")
+    qsub = queue.add_subparsers(dest="queue_command", metavar="COMMAND", required=True)
+    take = command(qsub, "take", "cli.queue_take_help", common, as_json)
+    take.add_argument("service", choices=SERVICES, help=tr.t("cli.service_help"))
+
+    order = command(sub, "order", "cli.order_help")
+    osub = order.add_subparsers(dest="order_command", metavar="COMMAND", required=True)
+    olist = command(osub, "list", "cli.order_list_help", common, as_json)
+    olist.add_argument("--state", help=tr.t("cli.state_help"))
+    olist.add_argument("--limit", type=int, default=50, help=tr.t("cli.limit_help"))
+    oshow = command(osub, "show", "cli.order_show_help", common, as_json)
+    oshow.add_argument("number", metavar="NUMBER", help=tr.t("cli.number_help"))
+
+    rep = command(sub, "reprint", "cli.reprint_help", common)
+    rep.add_argument("number", metavar="ORDER", help=tr.t("cli.number_help"))
+    rep.add_argument("--doc", required=True, choices=DOCUMENTS, help=tr.t("cli.doc_help"))
+    rep.add_argument("--printer", metavar="URL", help=tr.t("cli.printer_help"))
+    rep.add_argument("--out", metavar="FILE.pdf", help=tr.t("cli.out_help"))
+
+    staff = command(sub, "staff", "cli.staff_help")
+    ssub = staff.add_subparsers(dest="staff_command", metavar="COMMAND", required=True)
+    sadd = command(ssub, "add", "cli.staff_add_help", common)
+    sadd.add_argument("name", metavar="NAME", help=tr.t("cli.name_help"))
+    sadd.add_argument("--role", required=True, help=tr.t("cli.role_help"))
+    command(ssub, "list", "cli.staff_help", common, as_json)
+    return parser
+
+
+def app_start_args(argv: list[str]):
+    """Starting the app (no command, no help asked) needs only --db and --locale: parse those
+    without building the translated help of every command (start-up time is felt). None if
+    ``argv`` asks for anything else."""
+    if any(a in ("-h", "--help") for a in argv):
+        return None
+    quick = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    quick.add_argument("--db", type=Path)
+    quick.add_argument("--locale")
+    try:
+        args, rest = quick.parse_known_args(argv)
+    except argparse.ArgumentError:  # the full parser says what is wrong, in the right language
+        return None
+    if rest:
+        return None
+    if args.db is None:
+        del args.db
+    if args.locale is None:
+        del args.locale
+    return args

@@ -1,0 +1,102 @@
+"""The station file on the command line: which one, opening it, ``init``, ``demo``, and
+starting the app.
+
+Only ``init``, ``demo`` and the app's first run (no file yet at the default path) create a
+station file; every other command opens an existing one and refuses a missing path, so a
+mistyped ``--db`` never becomes a new station whose numbers start again at A001.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("DESKAPP_DB")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("deskapp", appauthor=False)) / "station.db"
+
+
+def db_path(args) -> Path:
+    return getattr(args, "db", None) or default_db_path()
+
+
+@contextmanager
+def opened(args, *, create: bool = False):
+    """The station of ``--db``, closed afterwards (so SQLite removes its -wal and -shm). Its
+    catalogs and policy are read first: a bad data file refuses the command before it does
+    anything."""
+    from deskapp.station import Station
+
+    station = Station.open(db_path(args), locale=getattr(args, "locale", None), create=create)
+    try:
+        station.tr, station.policy  # noqa: B018 - read and validated now, not halfway through
+        yield station
+    finally:
+        station.close()
+
+
+def check_station_file(path: Path, *, create: bool = False) -> bool:
+    """Refuse (StoreError) a path that is not a usable station file, reading only; True if a
+    file is there, False if there is none and ``create`` allows making one."""
+    from deskapp.rules.errors import StoreError
+    from deskapp.storage.schema import refuse_unless_station
+    from deskapp.storage.store import look_at
+
+    found = look_at(path)
+    if found is None:
+        if not create:
+            raise StoreError("error.store_missing", path=str(path))
+        return False
+    refuse_unless_station(path, found, create=False)
+    return True
+
+
+def cmd_init(args, tr) -> int:
+    from deskapp.demo import mark_station
+
+    path = db_path(args)
+    if check_station_file(path, create=True):
+        print(tr.t("cli.exists", path=path), file=sys.stderr)
+        return 1
+    with opened(args, create=True) as station:
+        mark_station(station, "live")
+        print(station.tr.t("cli.created", path=path))
+    return 0
+
+
+def cmd_demo(args, tr) -> int:
+    from deskapp.demo import DemoRefused, build_demo
+
+    path = db_path(args)
+    try:
+        summary = build_demo(path, locale=getattr(args, "locale", None))
+    except DemoRefused:
+        print(tr.t("cli.demo_refused_live", path=path), file=sys.stderr)
+        return 1
+    print(tr.t("cli.demo_created", path=path, **summary))
+    return 0
+
+
+def cmd_app(args, tr) -> int:
+    """Start the app, after refusing (read-only) a file it cannot use. The first run, with
+    no ``--db`` and no file at the default path yet, builds a demo station there and says so."""
+    explicit = getattr(args, "db", None) or (Path(os.environ["DESKAPP_DB"]) if os.environ.get("DESKAPP_DB") else None)
+    path = explicit or default_db_path()
+    locale = getattr(args, "locale", None)
+    if explicit is not None:
+        check_station_file(path)
+    elif not check_station_file(path, create=True):
+        from deskapp.demo import build_demo
+
+        build_demo(path, locale=locale)
+        print(tr.t("cli.first_run", path=path), file=sys.stderr)
+    from deskapp.app import run_app
+
+    return run_app(path, locale=locale)
