@@ -8,6 +8,7 @@ from pathlib import Path
 
 from deskapp.cli.output import emit_json, lines, local_time, table
 from deskapp.cli.station import opened
+from deskapp.rules.text import device_label
 
 
 def cmd_order_list(args, tr) -> int:
@@ -45,7 +46,7 @@ def cmd_order_show(args, tr) -> int:
         c, dev, w = d["customer"], d["device"], d["warranty"]
         out = [t.t("cli.order_title", number=d["number"], state=t.t(f"state.{d['state']}"))]
         out.append(f"{t.t('cli.customer')}: {c['name']}  {', '.join(c['phones'])}")
-        out.append(f"{t.t('cli.device')}: {t.t('product_line.' + dev['product_line'])} {dev['brand']} {dev['model']}"
+        out.append(f"{t.t('cli.device')}: {device_label(t, dev['product_line'], dev['brand'], dev['model'])}"
                    f"  SN {dev['serial']}")
         out.append(f"{t.t('cli.warranty')}: {t.t('warranty_status.' + w['status'])}")
         for r in w["reasons"]:
@@ -69,7 +70,11 @@ def cmd_reprint(args, tr) -> int:
     with opened(args) as station:
         doc_name = station.tr.t(f"cli.doc_{args.doc.replace('-', '_')}")
         if args.doc in ("repair-order", "quote", "checklist"):  # A4: a PDF file
-            from deskapp.documents.a4 import default_pdf_path, pdf_font_embedded, write_pdf
+            from deskapp.documents.a4 import (
+                default_pdf_path,
+                pdf_font_embedded,
+                write_pdf,
+            )
 
             out = Path(args.out) if args.out else default_pdf_path(station, args.number, args.doc)
             try:

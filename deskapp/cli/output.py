@@ -5,22 +5,17 @@ terminal as escape sequences."""
 from __future__ import annotations
 
 import json
-import unicodedata
 
-from deskapp.rules.text import clean
-
-
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+from deskapp.rules.text import clean, display_width
 
 
 def pad(text: str, cols: int) -> str:
-    return text + " " * max(0, cols - width(text))
+    return text + " " * max(0, cols - display_width(text))
 
 
 def table(rows: list[list[str]]) -> str:
     rows = [[clean(c) for c in row] for row in rows]
-    widths = [max(width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip() for r in rows)
 
 
