@@ -64,7 +64,7 @@ class FormField(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(clean(self._label), classes="field-label")
         yield self._input
-        yield Label("", classes="field-error", id=f"{self.field_id}-error")
+        yield Label("", classes="field-error", id=f"{self.field_id}-error", markup=False)  # may quote typed text
 
     def on_mount(self) -> None:
         self.query_one(".field-error", Label).display = False
