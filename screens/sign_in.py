@@ -23,7 +23,7 @@ class SignInScreen(DeskScreen):
             with Vertical(id="sign-in"):
                 yield Label(tr.t("signin.title"), id="sign-in-title")
                 yield Label(tr.t("signin.pick"), classes="field-label")
-                yield OptionList(id="staff")
+                yield OptionList(id="staff", markup=False)  # staff names are stored text
                 yield FormField(tr.t("signin.pin"), "pin", password=True, max_length=8)
                 yield Label("", id="station-problem")
         yield Footer()
