@@ -92,7 +92,15 @@ class DeskScreen(Screen):
         timer = self._pending().pop(request, None)
         if timer is not None:
             timer.stop()
-        self.remove_class("-waiting")
+        if self.has_class("-waiting"):
+            self.remove_class("-waiting")
+            self.waited()
+
+    def waited(self) -> None:
+        """The answer came after the screen said it was waiting: that notice goes (the
+        answer's handler may then say more). A screen whose notice is elsewhere overrides."""
+        if self.query("#status"):
+            self.report("")
 
     def on_still_waiting(self, message: StillWaiting) -> None:
         if message.request in self._pending():

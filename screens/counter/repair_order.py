@@ -71,6 +71,7 @@ def write_documents(station, actor, tr, number: str, docs: tuple[str, ...]) -> l
 
 
 class RepairOrderScreen(CounterStep):
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # a short terminal: a shorter receipt, the status in view
     BINDINGS = [
         Binding("ctrl+r", "release", "Release", priority=True),
         Binding("p", "print_pdf", "Repair order (A4)"),
@@ -110,7 +111,16 @@ class RepairOrderScreen(CounterStep):
         self.print_documents(ALL_DOCUMENTS)
 
     def print_documents(self, docs: tuple[str, ...]) -> None:
+        if self.asking("documents"):
+            return
+        self.report("\n".join(line for line in (self.released_line, self.app.tr.t("rorder.writing")) if line))
         self.ask("documents", write_documents, self.app.station, self.app.actor, self.app.tr, self.number, docs)
+
+    def on_still_waiting(self, message) -> None:
+        if message.request == "documents":  # rendering takes a while too: say what is being done
+            message.prevent_default()
+            if self.asking("documents"):
+                self.add_class("-waiting")
 
     def answered_documents(self, messages: list[tuple[str, bool]]) -> None:
         for text, error in messages:

@@ -162,6 +162,9 @@ class PickupScreen(DeskScreen):
 
     def refused_scan(self, error) -> None:
         self.query_one("#field-voucher_number", FormField).set_error(error.render(self.app.tr))
+        self.number = None  # no order at the counter now: nothing to check the identity of
+        self.query_one("#counter-summary", Static).add_class("-empty")
+        self.show_code_field(False)
 
     def show_code_field(self, shown: bool) -> None:
         self.query_one("#field-check_code").display = shown
@@ -189,7 +192,9 @@ class PickupScreen(DeskScreen):
         code.value = ""
         if needs_code:
             code.focus()
-        elif advance:
+        else:  # nothing to type for this order: ready for the next voucher
+            self.query_one("#voucher_number", Input).focus()
+        if not needs_code and advance:
             screen = step_screen(at)
             if screen is not None:
                 self.app.push_screen(screen)
@@ -269,6 +274,7 @@ class ManagerApprovalScreen(DeskScreen, ModalScreen):
     #approval { width: 70; max-width: 100%; height: auto; border: thick $warning; padding: 1 2; background: $surface; }
     #approval Select { margin-bottom: 1; }
     #approval Horizontal { height: auto; margin-top: 1; }
+    #approval .field-error { width: 100%; }
     """
     BINDINGS = [Binding("escape", "dismiss", "Cancel")]
 
@@ -305,6 +311,9 @@ class ManagerApprovalScreen(DeskScreen, ModalScreen):
 
     def say(self, message: str, error: bool = False) -> None:
         self.query_one("#approval-status", Label).update(clean(message))
+
+    def waited(self) -> None:
+        self.say("")
 
     @on(Button.Pressed, "#approve")
     @on(Input.Submitted)
