@@ -194,7 +194,7 @@ class PickupScreen(DeskScreen):
             code.focus()
         else:  # nothing to type for this order: ready for the next voucher
             self.query_one("#voucher_number", Input).focus()
-        if not needs_code and advance:
+        if not needs_code and advance and self.is_current:  # (not if staff moved on meanwhile)
             screen = step_screen(at)
             if screen is not None:
                 self.app.push_screen(screen)
