@@ -92,17 +92,19 @@ class DeskScreen(Screen):
         timer = self._pending().pop(request, None)
         if timer is not None:
             timer.stop()
-        if not self._pending():
+        if not self._pending() and self.has_class("-waiting"):
             self.remove_class("-waiting")
-            if getattr(self, "_said_waiting", False):
-                self._said_waiting = False  # the file answered: "waiting for the station file" goes
-                if self.query("#status"):
-                    self.report("")
+            self.waited()
+
+    def waited(self) -> None:
+        """The answer came after the screen said it was waiting: that notice goes (the
+        answer's handler may then say more). A screen whose notice is elsewhere overrides."""
+        if self.query("#status"):
+            self.report("")
 
     def on_still_waiting(self, message: StillWaiting) -> None:
         if message.request in self._pending():
             self.add_class("-waiting")
-            self._said_waiting = True
             self.say(self.app.tr.t("app.waiting_for_store"))
 
     def on_service_done(self, message: ServiceDone) -> None:

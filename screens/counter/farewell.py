@@ -26,24 +26,23 @@ class FarewellScreen(CounterStep):
 
         tr = self.app.tr
         engineer = self.app.actor.name
-        d = order_details(self.app.station, self.number)
-        if d["pickup"]["card_left"] is False:  # no card was left: nothing to tick for it
-            self.query_one("#farewell_card", Checkbox).display = False
+        self.ask("details", order_details, self.app.station, self.number)
         self.query_one(Teleprompter).show(tr.t("farewell.title"), [
             tr.phrase("farewell.business_card", engineer=engineer), tr.phrase("farewell.belongings"),
             tr.phrase("farewell.goodbye")])
         self.query_one("#farewell_wiped", Checkbox).focus()
 
+    def answered_details(self, d: dict) -> None:
+        if d["pickup"]["card_left"] is False:  # no card was left: nothing to tick for it
+            self.query_one("#farewell_card", Checkbox).display = False
+
     def action_close_order(self) -> None:
         from deskapp.counter.farewell import farewell
-        from deskapp.rules.errors import DeskError
 
-        tr = self.app.tr
         done = {item: self.query_one(f"#farewell_{item}", Checkbox).value for item in FAREWELL_ITEMS}
-        try:
-            farewell(self.app.station, self.app.actor, self.number, done)
-        except DeskError as exc:
-            self.report(exc.render(tr), error=True)
-            return
-        self.app.notify(tr.t("farewell.closed", number=self.number))
-        self.app.pop_screen()
+        self.ask("close_order", farewell, self.app.station, self.app.actor, self.number, done)
+
+    def answered_close_order(self, _order) -> None:
+        self.app.notify(self.app.tr.t("farewell.closed", number=self.number), markup=False)
+        if self.app.screen is self:
+            self.app.pop_screen()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from deskapp.screens.base import STEP_CSS, DeskScreen
 from deskapp.screens.widgets import DeskHeader, FormField, Teleprompter
 from textual import on
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -50,35 +51,28 @@ class ReworkScreen(DeskScreen):
 
     @on(Input.Submitted, "#rework_query")
     def search(self, event: Input.Submitted) -> None:
-        from deskapp.counter.lists import rework_candidates
-        from deskapp.rules.errors import DeskError
+        self.query_one("#field-rework_query", FormField).clear_error()
+        self._query = event.value.strip()
+        self.ask("search", earlier_repairs, self.app.station, event.value)
 
+    def refused_search(self, error) -> None:
+        self.query_one("#field-rework_query", FormField).set_error(error.render(self.app.tr))
+
+    def answered_search(self, found) -> None:
         tr = self.app.tr
-        field = self.query_one("#field-rework_query", FormField)
-        field.clear_error()
-        try:
-            self.found = rework_candidates(self.app.station, event.value)
-        except DeskError as exc:
-            field.set_error(exc.render(tr))
-            return
+        self.found = [o for o, _, _ in found]
         table = self.query_one("#earlier", DataTable)
         table.clear()
-        if not self.found:
-            field.set_error(tr.t("rework.none_found", query=event.value.strip()))
+        if not found:
+            self.query_one("#field-rework_query", FormField).set_error(
+                tr.t("rework.none_found", query=clean(self._query)))
             return
-        for o in self.found:
-            table.add_row(o.number, clean(o.customer), clean(o.model or tr.t(f"product_line.{o.product_line}")),
-                          *self._released_until(o.number))
+        for o, released, until in found:  # names and models are stored text: shown as they are
+            table.add_row(Text(o.number), Text(clean(o.customer)),
+                          Text(clean(o.model or tr.t(f"product_line.{o.product_line}"))), Text(released),
+                          Text(until))
         table.focus()
         self.show_decision()
-
-    def _released_until(self, number: str) -> tuple[str, str]:
-        from deskapp.documents.a4 import repair_warranty_ends
-        from deskapp.documents.order_record import order_details
-        from deskapp.rules.dates import local_time
-
-        d = order_details(self.app.station, number)
-        return local_time(self.app.station, d["released_at"])[:10], repair_warranty_ends(self.app.station, d) or "-"
 
     def selected(self) -> str | None:
         table = self.query_one("#earlier", DataTable)
@@ -108,29 +102,48 @@ class ReworkScreen(DeskScreen):
 
     def action_create_rework(self) -> None:
         from deskapp.orders.rework import create_rework
-        from deskapp.rules.errors import DeskError, ValidationError
 
-        tr = self.app.tr
         number = self.selected()
-        field = self.query_one("#field-rework_fault", FormField)
-        field.clear_error()
+        self.query_one("#field-rework_fault", FormField).clear_error()
         if number is None:
-            self.query_one("#field-rework_query", FormField).set_error(tr.t("error.rework_query_needed"))
+            self.query_one("#field-rework_query", FormField).set_error(self.app.tr.t("error.rework_query_needed"))
             return
-        try:
-            order, _ = create_rework(self.app.station, self.app.actor, number,
-                                     self.query_one("#rework_fault", Input).value,
-                                     same_fault=self.query_one("#same_fault", Checkbox).value)
-        except ValidationError as exc:
-            field.set_error(exc.render(tr))
-            return
-        except DeskError as exc:
-            self.report(exc.render(tr), error=True)
-            return
-        self.app.notify(tr.t("rework.created", number=order.number, original=number), timeout=8)
+        self._original = number
+        self.ask("create_rework", create_rework, self.app.station, self.app.actor, number,
+                 self.query_one("#rework_fault", Input).value,
+                 same_fault=self.query_one("#same_fault", Checkbox).value)
+
+    def refused_create_rework(self, error) -> None:
+        from deskapp.rules.errors import ValidationError
+
+        if isinstance(error, ValidationError):  # the fault as the customer tells it
+            self.query_one("#field-rework_fault", FormField).set_error(error.render(self.app.tr))
+        else:
+            self.report(error.render(self.app.tr), error=True)
+
+    def answered_create_rework(self, created) -> None:
         from deskapp.screens.reception.hand_off import HandOffScreen
 
-        self.app.switch_screen(HandOffScreen(order.number))
+        order, _ = created
+        self.app.notify(self.app.tr.t("rework.created", number=order.number, original=self._original), timeout=8,
+                        markup=False)
+        if self.app.screen is self:
+            self.app.switch_screen(HandOffScreen(order.number))
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def earlier_repairs(station, query: str) -> list[tuple]:
+    """A returning customer's earlier repairs, each with the day it was released and the
+    repair warranty's last day (in a worker: a phone can find many)."""
+    from deskapp.counter.lists import rework_candidates
+    from deskapp.documents.a4 import repair_warranty_ends
+    from deskapp.documents.order_record import order_details
+    from deskapp.rules.dates import local_time
+
+    found = []
+    for o in rework_candidates(station, query):
+        d = order_details(station, o.number)
+        found.append((o, local_time(station, d["released_at"])[:10], repair_warranty_ends(station, d) or "-"))
+    return found

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from deskapp.screens.counter.voucher_check import CounterStep
 from deskapp.screens.widgets import FormField, Teleprompter
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Checkbox, DataTable, Input, Label
+
+from deskapp.rules.text import clean
 
 MARKS = {"pass": "✔", "fail": "✖", "na": "–"}
 
@@ -42,7 +45,7 @@ class SignOffScreen(CounterStep):
         table.add_columns(tr.t("signoff.col_item"), tr.t("signoff.col_result"))
         self.items = self.view.checklist
         for item in self.items:
-            table.add_row(tr.t(f"verify.{item}"), "", key=item)
+            table.add_row(Text(tr.t(f"verify.{item}")), Text(""), key=item)
         table.focus()
         if self.view.order.outcome == "unrepaired":  # returned unrepaired: nothing to confirm fixed
             self.query_one("#fault_gone", Checkbox).display = False
@@ -54,7 +57,7 @@ class SignOffScreen(CounterStep):
         tr = self.app.tr
         self.results[item] = result
         table = self.query_one("#checklist", DataTable)
-        table.update_cell(item, table.ordered_columns[1].key, f"{MARKS[result]} {tr.t(f'pickup.result_{result}')}")
+        table.update_cell(item, table.ordered_columns[1].key, Text(f"{MARKS[result]} {tr.t(f'pickup.result_{result}')}"))
 
     def action_mark(self, result: str) -> None:
         table = self.query_one("#checklist", DataTable)
@@ -86,41 +89,45 @@ class SignOffScreen(CounterStep):
 
     def action_sign_off(self) -> None:
         from deskapp.counter.sign_off import SignOff, sign_off
-        from deskapp.rules.errors import DeskError, ValidationError
 
-        tr = self.app.tr
         for field in self.query(FormField):
             field.clear_error()
         values = {f: self.query_one(f"#{f}", Input).value for f in ("signed_by", "sticker_reason", "card_reason",
                                                                      "note")}
-        try:
-            order = sign_off(self.app.station, self.app.actor, self.number, SignOff(
-                results=dict(self.results), fault_gone=self.query_one("#fault_gone", Checkbox).value,
-                signed_by=values["signed_by"], sticker_applied=self.query_one("#sticker", Checkbox).value,
-                sticker_reason=values["sticker_reason"], card_left=self.query_one("#card", Checkbox).value,
-                card_reason=values["card_reason"], note=values["note"]))
-        except ValidationError as exc:
-            if exc.field.startswith("item_"):
-                item = exc.field[5:]
-                if item in self.items:
-                    self.query_one("#checklist", DataTable).move_cursor(row=self.items.index(item))
-                    self.query_one("#checklist", DataTable).focus()
-                self.report(exc.render(tr), error=True)
-            elif self.query(f"#field-{exc.field}"):
-                self.query_one(f"#field-{exc.field}", FormField).set_error(exc.render(tr))
-                self.query_one(f"#{exc.field}", Input).focus()
-            else:
-                self.report(exc.render(tr), error=True)
-            return
-        except DeskError as exc:
-            self.report(exc.render(tr), error=True)
-            return
+        self._signed_by = values["signed_by"].strip()
+        self._failed = [i for i in self.items if self.results.get(i) == "fail"]
+        self.ask("sign_off", sign_off, self.app.station, self.app.actor, self.number, SignOff(
+            results=dict(self.results), fault_gone=self.query_one("#fault_gone", Checkbox).value,
+            signed_by=values["signed_by"], sticker_applied=self.query_one("#sticker", Checkbox).value,
+            sticker_reason=values["sticker_reason"], card_left=self.query_one("#card", Checkbox).value,
+            card_reason=values["card_reason"], note=values["note"]))
+
+    def refused_sign_off(self, error) -> None:
+        from deskapp.rules.errors import ValidationError
+
+        text = error.render(self.app.tr)
+        if isinstance(error, ValidationError) and error.field.startswith("item_"):
+            item = error.field[5:]
+            if item in self.items:
+                table = self.query_one("#checklist", DataTable)
+                table.move_cursor(row=self.items.index(item))
+                table.focus()
+            self.report(text, error=True)
+        elif isinstance(error, ValidationError) and self.query(f"#field-{error.field}"):
+            self.query_one(f"#field-{error.field}", FormField).set_error(text)
+            self.query_one(f"#{error.field}", Input).focus()
+        else:
+            self.report(text, error=True)
+
+    def answered_sign_off(self, order) -> None:
+        tr = self.app.tr
         if str(order.state) != "ready":  # back to the bench, with the reason
-            failed = [tr.t(f"verify.{i}") for i in self.items if self.results.get(i) == "fail"]
+            failed = [tr.t(f"verify.{i}") for i in self._failed]
             self.app.notify(tr.t("signoff.back_to_bench", number=self.number,
                                  reason=", ".join(failed) or tr.t("verify.fault_still_there")), severity="warning",
-                            timeout=10)
-            self.app.pop_screen()
+                            timeout=10, markup=False)
+            if self.app.screen is self:
+                self.app.pop_screen()
             return
-        self.app.notify(tr.t("signoff.saved", name=values["signed_by"].strip()))
+        self.app.notify(clean(tr.t("signoff.saved", name=self._signed_by)), markup=False)
         self.next_step()

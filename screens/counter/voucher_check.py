@@ -2,57 +2,59 @@
 of a customer who lost it), then the steps of the pickup one screen each: sign-off, fees,
 repair order and release, farewell. Rework of a returning device starts here too.
 
-The rules live in :mod:`deskapp.pickup`; these screens gather input and show results.
+The rules live in :mod:`deskapp.counter` (which step comes next: :mod:`deskapp.counter.steps`);
+these screens gather input, ask the services (:meth:`DeskScreen.ask`) and show the answers.
 """
 
 from __future__ import annotations
 
 from deskapp.screens.base import STEP_CSS, DeskScreen, StepScreen
 from deskapp.screens.widgets import DeskHeader, FormField, Teleprompter
-from textual import on, work
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
+from deskapp.counter.steps import AtTheCounter, where_it_stands
 from deskapp.rules.text import clean
 
 
-def next_counter_step(app, number: str):
-    """The screen for the order's next step at the counter, or None while the voucher is unchecked."""
-    from deskapp.counter.fees import fees
-    from deskapp.counter.voucher_check import look_up
-
-    view = look_up(app.station, app.actor, number)
-    state = str(view.order.state)
-    if state == "released":
-        from deskapp.screens.counter.farewell import FarewellScreen
-
-        return FarewellScreen(view.order.number)
-    if state != "ready" or not view.holder_check:
-        return None
-    if not view.order.verified_at:
-        from deskapp.screens.counter.sign_off import SignOffScreen
-
-        return SignOffScreen(view.order.number)
-    owed = fees(app.station, view.order.number)
-    if owed["due"] > 0 and not owed["waiver_reason"]:
-        from deskapp.screens.counter.fees import FeesScreen
-
-        return FeesScreen(view.order.number)
+def step_screen(at: AtTheCounter):
+    """The screen of the order's next step at the counter (the step is the core's rule), or None."""
+    from deskapp.screens.counter.farewell import FarewellScreen
+    from deskapp.screens.counter.fees import FeesScreen
     from deskapp.screens.counter.repair_order import RepairOrderScreen
+    from deskapp.screens.counter.sign_off import SignOffScreen
 
-    return RepairOrderScreen(view.order.number)
+    screens = {"sign_off": SignOffScreen, "fees": FeesScreen, "release": RepairOrderScreen,
+               "farewell": FarewellScreen}
+    return screens[at.step](at.number, view=at.view) if at.step else None
 
 
-def go_to_next_step(app, number: str) -> None:
-    """Replace the current counter step with the next one (the counter stays underneath)."""
-    screen = next_counter_step(app, number)
-    if isinstance(app.screen, CounterStep):
-        app.pop_screen()
-    if screen is not None:
-        app.push_screen(screen)
+def summary_text(tr, station, view) -> str:
+    """The order at a glance (shown literally: the names in it are stored text)."""
+    return tr.t("counter.summary", number=view.order.number, state=tr.t(f"state.{view.order.state}"),
+                customer=clean(view.customer_name), phone=view.phone_masked, device=clean(view.device),
+                due=station.policy.money(max(view.due, 0)))
+
+
+def check_then_look(station, actor, number: str, code: str) -> AtTheCounter:
+    """The voucher's check code, then where the order stands (in a worker; the code is never logged)."""
+    from deskapp.counter.voucher_check import check_voucher
+
+    check_voucher(station, actor, number, code)
+    return where_it_stands(station, actor, number)
+
+
+def listed_at_the_counter(station):
+    """The change signal read first, then the orders at the counter."""
+    from deskapp.counter.lists import at_the_counter
+
+    version = station.store.data_version()
+    return version, at_the_counter(station)
 
 
 class PickupScreen(DeskScreen):
@@ -90,8 +92,8 @@ class PickupScreen(DeskScreen):
         table = self.query_one("#waiting", DataTable)
         table.add_columns(tr.t("cli.col_number"), tr.t("cli.col_customer"), tr.t("cli.col_device"),
                           tr.t("cli.col_state"))
-        self.query_one("#check_code", Input).display = False
-        self.query_one("#field-check_code").display = False
+        self._listed: list[str] = []
+        self.show_code_field(False)
         self._version = None
         self.reload()
         self.set_interval(1.0, self.poll_changes)
@@ -100,88 +102,79 @@ class PickupScreen(DeskScreen):
     def on_screen_resume(self) -> None:
         self.reload()
         if self.number:  # back from a step: show where the order stands now (without moving on)
-            from deskapp.orders.model import get_order
-            from deskapp.rules.errors import DeskError
+            self.ask("order", where_it_stands, self.app.station, self.app.actor, self.number)
 
-            try:
-                closed = str(get_order(self.app.station, self.number).state) == "closed"
-            except DeskError as exc:  # a busy store: said, not raised
-                self.report(exc.render(self.app.tr), error=True)
-                return
-            if closed:  # seen off: next customer
-                self.number = None
-                self.query_one("#voucher_number", Input).value = ""
-                self.query_one("#counter-summary", Static).add_class("-empty")
-                self.report("")
-                self.query_one("#voucher_number", Input).focus()
-            else:
-                self.show_order(self.number, advance=False)
+    def answered_order(self, at: AtTheCounter) -> None:
+        if at.state == "closed":  # seen off: next customer
+            self.number = None
+            self.query_one("#voucher_number", Input).value = ""
+            self.query_one("#counter-summary", Static).add_class("-empty")
+            self.show_code_field(False)
+            self.report("")
+            self.query_one("#voucher_number", Input).focus()
+        else:
+            self.show(at, advance=False)
+
+    # ---- the list of orders at the counter
 
     def poll_changes(self) -> None:
-        if self.app.station.store.data_version() != self._version:
+        if not self.asking("list") and self.app.station.store.data_version() != self._version:
             self.reload()
 
     def action_reload(self) -> None:
         self.reload()
 
-    @work(thread=True, exclusive=True, group="counter")
     def reload(self) -> None:
-        from deskapp.counter.lists import at_the_counter
+        self.ask("list", listed_at_the_counter, self.app.station)
 
-        station = self.app.station
-        self.app.call_from_thread(self.show_list, at_the_counter(station), station.store.data_version())
-
-    def show_list(self, items, version) -> None:
+    def answered_list(self, listed) -> None:
+        version, items = listed
         self._version = version
         tr = self.app.tr
         table = self.query_one("#waiting", DataTable)
         table.clear()
         self._listed = [o.number for o in items]
-        table.add_rows([[o.number, clean(o.customer), clean(o.model or tr.t(f"product_line.{o.product_line}")),
-                         tr.t(f"state.{o.state}")] for o in items])
+        table.add_rows([[Text(o.number), Text(clean(o.customer)),
+                         Text(clean(o.model or tr.t(f"product_line.{o.product_line}"))),
+                         Text(tr.t(f"state.{o.state}"))] for o in items])
 
     # ---- the voucher
 
     @on(Input.Submitted, "#voucher_number")
     def scanned(self, event: Input.Submitted) -> None:
-        from deskapp.counter.voucher_check import look_up
-        from deskapp.rules.errors import DeskError
-
-        field = self.query_one("#field-voucher_number", FormField)
-        field.clear_error()
-        try:
-            view = look_up(self.app.station, self.app.actor, event.value)
-        except DeskError as exc:
-            field.set_error(exc.render(self.app.tr))
-            return
-        event.input.value = view.order.number  # as stored, whatever the scanner sent
-        self.show_order(view.order.number)
+        self.look_up(event.value)
 
     @on(DataTable.RowSelected, "#waiting")
     def picked(self, event: DataTable.RowSelected) -> None:
-        number = self._listed[event.cursor_row]
-        self.query_one("#voucher_number", Input).value = number
-        self.show_order(number)
+        if event.cursor_row < len(self._listed):
+            number = self._listed[event.cursor_row]
+            self.query_one("#voucher_number", Input).value = number
+            self.look_up(number)
 
-    def show_order(self, number: str, advance: bool = True) -> None:
-        """The order at the counter, and its next step; a refusal or a busy store is shown, not raised."""
-        from deskapp.rules.errors import DeskError
+    def look_up(self, typed: str) -> None:
+        """The order behind a scanned number (a number that is no order here is refused and logged)."""
+        self.query_one("#field-voucher_number", FormField).clear_error()
+        self.ask("scan", where_it_stands, self.app.station, self.app.actor, typed)
 
-        try:
-            self._show_order(number, advance)
-        except DeskError as exc:
-            self.report(exc.render(self.app.tr), error=True)
+    def answered_scan(self, at: AtTheCounter) -> None:
+        self.query_one("#voucher_number", Input).value = at.number  # as stored, whatever the scanner sent
+        self.show(at, advance=True)
 
-    def _show_order(self, number: str, advance: bool) -> None:
-        from deskapp.counter.voucher_check import look_up
+    def refused_scan(self, error) -> None:
+        self.query_one("#field-voucher_number", FormField).set_error(error.render(self.app.tr))
+        self.number = None  # no order at the counter now: nothing to check the identity of
+        self.query_one("#counter-summary", Static).add_class("-empty")
+        self.show_code_field(False)
 
-        tr = self.app.tr
-        station = self.app.station
-        view = look_up(station, self.app.actor, number)
-        self.number = view.order.number
-        lines = [tr.t("counter.summary", number=view.order.number, state=tr.t(f"state.{view.order.state}"),
-                      customer=clean(view.customer_name), phone=view.phone_masked, device=clean(view.device),
-                      due=station.policy.money(max(view.due, 0)))]
+    def show_code_field(self, shown: bool) -> None:
+        self.query_one("#field-check_code").display = shown
+        self.query_one("#check_code", Input).display = shown
+
+    def show(self, at: AtTheCounter, advance: bool) -> None:
+        """The order at the counter; with ``advance``, on to its next step once the holder is checked."""
+        tr, station, view = self.app.tr, self.app.station, at.view
+        self.number = at.number
+        lines = [summary_text(tr, station, view)]
         if view.holder_check:
             lines.append(tr.t("counter.holder_ok", method=tr.t(f"pickup.method_{view.holder_check['method']}")))
         elif view.wrong_codes:
@@ -194,40 +187,45 @@ class PickupScreen(DeskScreen):
         summary.remove_class("-empty")
         self.report("")
         code = self.query_one("#check_code", Input)
-        needs_code = str(view.order.state) == "ready" and not view.holder_check
-        self.query_one("#field-check_code").display = needs_code
-        code.display = needs_code
+        needs_code = at.state == "ready" and not view.holder_check
+        self.show_code_field(needs_code)
         code.value = ""
         if needs_code:
             code.focus()
-        elif advance:
-            step = next_counter_step(self.app, view.order.number)
-            if step is not None:
-                self.app.push_screen(step)
+        else:  # nothing to type for this order: ready for the next voucher
+            self.query_one("#voucher_number", Input).focus()
+        if not needs_code and advance and self.is_current:  # (not if staff moved on meanwhile)
+            screen = step_screen(at)
+            if screen is not None:
+                self.app.push_screen(screen)
 
     @on(Input.Submitted, "#check_code")
     def code_typed(self, event: Input.Submitted) -> None:
-        from deskapp.counter.voucher_check import check_voucher
-        from deskapp.rules.errors import DeskError
-
         field = self.query_one("#field-check_code", FormField)
         field.clear_error()
-        event.input.value = ""  # the code is never left on the screen
+        code, event.input.value = event.value, ""  # the code is never left on the screen
         if not self.number:
             return
-        try:
-            check_voucher(self.app.station, self.app.actor, self.number, event.value)
-        except DeskError as exc:
-            field.set_error(exc.render(self.app.tr))  # stays while the tries count updates below
-        self.show_order(self.number)
+        self.ask("check_code", check_then_look, self.app.station, self.app.actor, self.number, code)
+
+    def answered_check_code(self, at: AtTheCounter) -> None:
+        self.show(at, advance=True)
+
+    def refused_check_code(self, error) -> None:
+        # stays while the tries count is read again below
+        self.query_one("#field-check_code", FormField).set_error(error.render(self.app.tr))
+        if self.number:
+            self.ask("order", where_it_stands, self.app.station, self.app.actor, self.number)
 
     # ---- the queue: customers who took a "pickup" number
 
     def action_call_next(self) -> None:
         from deskapp.reception.queue import call_next
 
+        self.ask("call_next", call_next, self.app.station, self.app.actor, "pickup")
+
+    def answered_call_next(self, ticket) -> None:
         tr = self.app.tr
-        ticket = call_next(self.app.station, self.app.actor, "pickup")
         if ticket is None:
             self.report(tr.t("greeting.nobody_waiting"))
             return
@@ -247,16 +245,16 @@ class PickupScreen(DeskScreen):
             self.query_one("#field-voucher_number", FormField).set_error(self.app.tr.t("error.check_code_needed"))
             return
         tr = self.app.tr
-        number = self.number
+        station, actor, number = self.app.station, self.app.actor, self.number
 
-        def apply(manager, values):
-            check_identity(self.app.station, self.app.actor, manager, number, name=values["id_name"],
-                           phone=values["id_phone"], id_document=values["id_document"])
+        def apply(manager, values):  # in the approval's worker
+            check_identity(station, actor, manager, number, name=values["id_name"], phone=values["id_phone"],
+                           id_document=values["id_document"])
 
         fields = [("id_name", tr.t("counter.id_name")), ("id_phone", tr.t("counter.id_phone")),
                   ("id_document", tr.t("counter.id_document"))]
         self.app.push_screen(ManagerApprovalScreen(tr.t("counter.identity_title"), fields, apply),
-                             lambda ok: self.show_order(number) if ok else None)
+                             lambda ok: self.look_up(number) if ok else None)
 
     def action_rework(self) -> None:
         from deskapp.screens.counter.rework import ReworkScreen
@@ -264,16 +262,19 @@ class PickupScreen(DeskScreen):
         self.app.push_screen(ReworkScreen())
 
 
-class ManagerApprovalScreen(ModalScreen):
+class ManagerApprovalScreen(DeskScreen, ModalScreen):
     """A manager approves at this terminal: picks themselves, types their PIN, and the
-    fields the approval needs. ``apply(manager_actor, values)`` does the work; its refusal
-    is shown here and nothing is approved."""
+    fields the approval needs. ``apply(manager_actor, values)`` does the work (in a worker:
+    it must not touch a widget); its refusal is shown here and nothing is approved.
+
+    A modal: the screen underneath stays in view, dimmed."""
 
     DEFAULT_CSS = """
     ManagerApprovalScreen { align: center middle; }
     #approval { width: 70; max-width: 100%; height: auto; border: thick $warning; padding: 1 2; background: $surface; }
     #approval Select { margin-bottom: 1; }
     #approval Horizontal { height: auto; margin-top: 1; }
+    #approval .field-error { width: 100%; }
     """
     BINDINGS = [Binding("escape", "dismiss", "Cancel")]
 
@@ -284,93 +285,119 @@ class ManagerApprovalScreen(ModalScreen):
         self.apply = apply
 
     def compose(self) -> ComposeResult:
-        from deskapp.records.staff import list_staff
-
         tr = self.app.tr
-        managers = [(clean(s.name), s.name) for s in list_staff(self.app.station, role="manager")]
         with Vertical(id="approval"):
-            yield Label(clean(self.title_text), classes="section")
+            yield Label(clean(self.title_text), classes="section", markup=False)
             yield Label(tr.t("counter.manager"), classes="field-label")
-            yield Select(managers, id="manager", prompt=tr.t("pre.pick"), compact=True,
-                         value=managers[0][1] if len(managers) == 1 else Select.BLANK)
+            yield Select([], id="manager", prompt=tr.t("pre.pick"), compact=True)
             yield FormField(tr.t("counter.manager_pin"), "manager_pin", password=True, max_length=12)
             for field_id, label in self.fields:
                 yield FormField(label, field_id)
-            yield Label("", id="approval-status", classes="field-error")
+            yield Label("", id="approval-status", classes="field-error", markup=False)
             with Horizontal():
                 yield Button(tr.t("key.confirm"), variant="warning", id="approve")
 
     def on_mount(self) -> None:
+        from deskapp.records.staff import list_staff
+
+        self.ask("managers", list_staff, self.app.station, role="manager")
         self.query_one("#manager_pin", Input).focus()
+
+    def answered_managers(self, managers) -> None:
+        select = self.query_one("#manager", Select)
+        select.set_options([(Text(clean(s.name)), s.name) for s in managers])  # staff names shown literally
+        if len(managers) == 1:
+            select.value = managers[0].name
+
+    def say(self, message: str, error: bool = False) -> None:
+        self.query_one("#approval-status", Label).update(clean(message))
+
+    def waited(self) -> None:
+        self.say("")
 
     @on(Button.Pressed, "#approve")
     @on(Input.Submitted)
     def approve(self, event=None) -> None:
         from deskapp.records.staff import sign_in
-        from deskapp.rules.errors import DeskError, ValidationError
 
         tr = self.app.tr
         if isinstance(event, Input.Submitted) and event.input.id != (self.fields[-1][0] if self.fields else
                                                                        "manager_pin"):
             self.focus_next()
             return
-        status = self.query_one("#approval-status", Label)
+        self.say("")
         for field_id, _ in self.fields:
             self.query_one(f"#field-{field_id}", FormField).clear_error()
         name = self.query_one("#manager", Select).value
         if not isinstance(name, str):
-            status.update(tr.t("error.manager_needed"))
+            self.say(tr.t("error.manager_needed"))
             return
-        try:
-            manager = sign_in(self.app.station, name, self.query_one("#manager_pin", Input).value,
-                              self.app.terminal).actor(self.app.terminal)
-        except DeskError as exc:  # a wrong PIN: logged by sign_in, typed again
-            status.update(clean(exc.render(tr)))
-            self.query_one("#manager_pin", Input).value = ""
-            self.query_one("#manager_pin", Input).focus()
-            return
-        try:
-            self.apply(manager, {f: self.query_one(f"#{f}", Input).value for f, _ in self.fields})
-        except ValidationError as exc:
-            if exc.field in [f for f, _ in self.fields]:
-                self.query_one(f"#field-{exc.field}", FormField).set_error(exc.render(tr))
-            else:
-                status.update(clean(exc.render(tr)))
-            return
-        except DeskError as exc:
-            status.update(clean(exc.render(tr)))
-            return
+        values = {f: self.query_one(f"#{f}", Input).value for f, _ in self.fields}
+        pin = self.query_one("#manager_pin", Input).value
+        self._values = values
+        self.ask("manager_pin", sign_in, self.app.station, name, pin, self.app.terminal)
+
+    def refused_manager_pin(self, error) -> None:  # a wrong PIN: logged by sign_in, typed again
+        self.say(error.render(self.app.tr))
+        pin = self.query_one("#manager_pin", Input)
+        pin.value = ""
+        pin.focus()
+
+    def answered_manager_pin(self, staff) -> None:
+        self.ask("approve", self.apply, staff.actor(self.app.terminal), self._values)
+
+    def refused_approve(self, error) -> None:
+        from deskapp.rules.errors import ValidationError
+
+        text = error.render(self.app.tr)
+        if isinstance(error, ValidationError) and error.field in [f for f, _ in self.fields]:
+            self.query_one(f"#field-{error.field}", FormField).set_error(text)
+        else:
+            self.say(text)
+
+    def answered_approve(self, _result) -> None:
         self.dismiss(True)
 
 
 class CounterStep(StepScreen):
-    """The frame of one pickup step for one order (see :class:`StepScreen`); the view of the
-    order is read before any ``on_mount`` runs (Textual runs a subclass's first)."""
+    """The frame of one pickup step for one order (see :class:`StepScreen`). The counter's
+    view of the order comes with the step (read by the worker that chose it); a step opened
+    on its own reads it once on the way in (one order's row)."""
 
     CSS_PATH = [STEP_CSS, "counter.tcss"]
     BINDINGS = [Binding("escape", "back", "Back")]
 
-    def compose(self) -> ComposeResult:
-        from deskapp.counter.voucher_check import look_up
+    def __init__(self, number: str, view=None) -> None:
+        super().__init__(number)
+        self.view = view
 
-        self.view = look_up(self.app.station, self.app.actor, self.number)
+    def compose(self) -> ComposeResult:
+        if self.view is None:
+            from deskapp.counter.voucher_check import look_up
+
+            self.view = look_up(self.app.station, self.app.actor, self.number)
         yield from super().compose()
 
     def on_mount(self) -> None:
-        self.show_summary(reload=False)  # compose has just read it
+        self.show_summary()
 
-    def show_summary(self, reload: bool = True) -> None:
-        from deskapp.counter.voucher_check import look_up
-
-        tr = self.app.tr
-        if reload:
-            self.view = look_up(self.app.station, self.app.actor, self.number)
-        view = self.view
+    def show_summary(self, view=None) -> None:
+        if view is not None:
+            self.view = view
         self.sub_title = self.number
-        self.query_one("#step-summary", Static).update(tr.t(
-            "counter.summary", number=view.order.number, state=tr.t(f"state.{view.order.state}"),
-            customer=clean(view.customer_name), phone=view.phone_masked, device=clean(view.device),
-            due=self.app.station.policy.money(max(view.due, 0))))
+        self.query_one("#step-summary", Static).update(summary_text(self.app.tr, self.app.station, self.view))
 
     def next_step(self) -> None:
-        go_to_next_step(self.app, self.number)
+        """On to the order's next step (the counter stays underneath)."""
+        self.ask("next_step", where_it_stands, self.app.station, self.app.actor, self.number)
+
+    def answered_next_step(self, at: AtTheCounter) -> None:
+        self.go_to(at)
+
+    def go_to(self, at: AtTheCounter) -> None:
+        if self.app.screen is not self:  # left meanwhile (Escape): the counter shows where it stands
+            return
+        screen = step_screen(at)
+        self.app.pop_screen()
+        if screen is not None:
+            self.app.push_screen(screen)
