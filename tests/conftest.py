@@ -8,7 +8,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from builders import NOW, TAIPEI, MovableClock, fixed_clock, front_desk_sales, import_sales  # noqa: F401
+from builders import (  # noqa: F401
+    NOW,
+    TAIPEI,
+    MovableClock,
+    fixed_clock,
+    front_desk_sales,
+    import_sales,
+)
 
 from deskapp.records.customers import CustomerInput, create_customer
 from deskapp.records.staff import add_staff

@@ -16,7 +16,17 @@ import shutil
 import sqlite3
 
 import pytest
-from desk_pilot import key_latency, new_app, screen_name, screen_text, settle, sign_in, type_in, wait_until
+from builders import fixed_clock
+from desk_pilot import (
+    key_latency,
+    new_app,
+    screen_name,
+    screen_text,
+    settle,
+    sign_in,
+    type_in,
+    wait_until,
+)
 from holding import another_terminal_writing
 from hostile import PASSCODE, make_hostile_station
 
@@ -75,7 +85,7 @@ def events(db, kind: str, number: str) -> list[dict]:
 
 def another_terminal(db, prefix: str) -> tuple[Station, Actor]:
     """Another terminal's own station and signed-in staff member (real services, own connection)."""
-    st = Station.open(db)
+    st = Station.open(db, clock=fixed_clock())
     found = st.store.query_one("SELECT id, name, role FROM staff WHERE name LIKE ?", (prefix + "%",))
     return st, Actor(name=found["name"], terminal="X9", staff_id=found["id"], role=found["role"])
 

@@ -8,12 +8,22 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from desk_pilot import key_latency, new_app, screen_name, screen_text, settle, sign_in, tick, type_in, \
-    wait_until
+from builders import fixed_clock
+from conftest import make_front_desk
+from desk_pilot import (
+    key_latency,
+    new_app,
+    screen_name,
+    screen_text,
+    settle,
+    sign_in,
+    tick,
+    type_in,
+    wait_until,
+)
 from holding import another_terminal_writing
 from test_pickup_flow import CODE, ready_order, state_of
 
-from conftest import make_front_desk
 from deskapp.records.staff import add_staff
 from deskapp.station import Actor, Station
 
@@ -27,7 +37,7 @@ WAITING = "Waiting for the station file"
 @pytest.fixture
 def desk(tmp_path):
     db = make_front_desk(tmp_path / "station")
-    st = Station.open(db, locale="en")
+    st = Station.open(db, locale="en", clock=fixed_clock())
     add_staff(st, Actor.system(name="setup", terminal="setup"), "Paul Pickup", "pickup", "1234")
     st.close()
     return db
@@ -42,7 +52,7 @@ def at_the_counter(db, number, upto: str) -> None:
     from deskapp.counter.voucher_check import check_voucher, look_up
 
     steps = ["checked", "signed", "agreed", "released", "closed"]
-    st = Station.open(db, locale="en")
+    st = Station.open(db, locale="en", clock=fixed_clock())
     staff = st.store.query_one("SELECT id FROM staff WHERE name = 'Paul Pickup'")
     p = Actor(name="Paul Pickup", terminal="P2", staff_id=staff["id"], role="pickup")
     try:
@@ -124,7 +134,7 @@ async def test_a_foreign_voucher_number_is_logged_once_the_file_frees(desk):
 async def test_calling_the_next_pickup_number(desk):
     from deskapp.reception.queue import take_number
 
-    st = Station.open(desk, locale="en")
+    st = Station.open(desk, locale="en", clock=fixed_clock())
     ticket = take_number(st, Actor.system(name="kiosk", terminal="K1"), "pickup")
     st.close()
     app = new_app(desk, "en", terminal="P1")

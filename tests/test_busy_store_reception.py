@@ -10,10 +10,22 @@ import json
 import sqlite3
 
 import pytest
-from desk_pilot import choose, key_latency, new_app, screen_name, screen_text, settle, sign_in, tick, type_in, wait_until
+from builders import fixed_clock
+from conftest import make_front_desk
+from desk_pilot import (
+    choose,
+    key_latency,
+    new_app,
+    screen_name,
+    screen_text,
+    settle,
+    sign_in,
+    tick,
+    type_in,
+    wait_until,
+)
 from holding import another_terminal_writing
 
-from conftest import make_front_desk
 from deskapp.reception.queue import take_number
 from deskapp.station import Actor, Station
 
@@ -31,7 +43,7 @@ WAITING = "Waiting for the station file"
 @pytest.fixture
 def desk(tmp_path, printer):
     db = make_front_desk(tmp_path / "station", printer.url)
-    st = Station.open(db, locale="en")
+    st = Station.open(db, locale="en", clock=fixed_clock())
     take_number(st, Actor.system(name="kiosk", terminal="K1"), "drop-off")  # A001
     st.close()
     return db
@@ -216,9 +228,14 @@ async def test_a_refusal_and_leaving_with_a_draft_wait_for_the_file(desk):
 
         await pilot.press("i")
         await settle(app, pilot)
-        await pilot.press(*"screen flickers")
-        await held(app, pilot, desk, "escape", live_key="f12")  # leave: the draft kept
-        assert screen_name(app) == "GreetingScreen"
+        screen = app.screen
+        # typed and left while the other terminal writes: whether the 2-second autosave or
+        # the leave itself writes the text, the screen stays until it is saved
+        with another_terminal_writing(desk):
+            await pilot.press(*"screen flickers", "escape")
+            await wait_until(pilot, lambda: screen.has_class("-waiting"), what="leaving waits for the file")
+            assert screen_name(app) == "PreInspectionScreen" and WAITING in screen_text(app)
+        await wait_until(pilot, lambda: screen_name(app) == "GreetingScreen", what="left once saved")
         kept = draft(desk)
         assert kept["status"] == "open" and kept["data"]["fault_told"] == "screen flickers"
 
@@ -226,7 +243,7 @@ async def test_a_refusal_and_leaving_with_a_draft_wait_for_the_file(desk):
 async def test_discarding_a_draft_waits_for_the_file(desk):
     from deskapp.reception import drafts
 
-    st = Station.open(desk)
+    st = Station.open(desk, clock=fixed_clock())
     drafts.save(st, Actor(name="x", terminal="R1"), "fault", {"fault_told": "left open"})
     st.close()
     app = new_app(desk, "en", terminal="R1")

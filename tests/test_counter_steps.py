@@ -11,7 +11,14 @@ from deskapp.counter.farewell import farewell
 from deskapp.counter.fees import agree_fees, pay, waive
 from deskapp.counter.release import release
 from deskapp.counter.sign_off import SignOff, sign_off
-from deskapp.counter.steps import FAREWELL, FEES, RELEASE, SIGN_OFF, next_step, where_it_stands
+from deskapp.counter.steps import (
+    FAREWELL,
+    FEES,
+    RELEASE,
+    SIGN_OFF,
+    next_step,
+    where_it_stands,
+)
 from deskapp.counter.voucher_check import check_identity, check_voucher
 from deskapp.documents.thermal import new_check_code
 from deskapp.orders.creation import IntakeInput, create_order

@@ -8,7 +8,16 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from desk_pilot import new_app, screen_name, screen_text, settle, sign_in, type_in, wait_until
+from builders import fixed_clock
+from desk_pilot import (
+    new_app,
+    screen_name,
+    screen_text,
+    settle,
+    sign_in,
+    type_in,
+    wait_until,
+)
 from hostile import PASSCODE, SHOWN, make_hostile_station
 
 from deskapp.station import Station
@@ -34,7 +43,7 @@ def bench_orders(db, engineer: str) -> dict:
     from deskapp.bench.calls import to_notify
     from deskapp.bench.work_list import my_work, unassigned_pool
 
-    st = Station.open(db)
+    st = Station.open(db, clock=fixed_clock())
     try:
         staff_id = st.store.query_one("SELECT id FROM staff WHERE name LIKE ?", (engineer + "%",))["id"]
         return {"mine": [(i.number, i.state) for i in my_work(st, staff_id)],

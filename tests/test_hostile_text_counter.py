@@ -8,10 +8,20 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from desk_pilot import new_app, screen_name, screen_text, settle, sign_in, tick, type_in, wait_until
+from builders import NOW
+from desk_pilot import (
+    new_app,
+    screen_name,
+    screen_text,
+    settle,
+    sign_in,
+    tick,
+    type_in,
+    wait_until,
+)
 from hostile import SHOWN, make_hostile_station
 
-READY = "R2612-00014"  # a ready order of the demo: 許志偉, a VisionCam; its check code is not known
+READY = f"R{NOW:%y%m}-00014"  # a ready order of the demo (built at the tests' NOW): 許志偉, a VisionCam; its check code is not known
 CUSTOMER = "許志偉"
 PHONE = "0910111222"
 RETURNING_PHONE = "0955123123"  # 蔡承恩: two closed repairs

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import pytest
 from conftest import fixed_clock, make_front_desk, refused
-from desk_pilot import choose, clear, error_under, new_app, retype, sign_in, tick, type_in, value_of
+from desk_pilot import (
+    choose,
+    clear,
+    error_under,
+    new_app,
+    retype,
+    sign_in,
+    tick,
+    type_in,
+    value_of,
+)
 
 from deskapp.orders.creation import Refused
 from deskapp.orders.moves import advance

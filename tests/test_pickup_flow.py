@@ -12,7 +12,17 @@ import pytest
 from builders import CODE, collect
 from builders import ready_order as build_ready_order
 from conftest import fixed_clock, make_front_desk
-from desk_pilot import choose, error_under, new_app, retype, screen_name, settle, sign_in, tick, type_in
+from desk_pilot import (
+    choose,
+    error_under,
+    new_app,
+    retype,
+    screen_name,
+    settle,
+    sign_in,
+    tick,
+    type_in,
+)
 
 from deskapp.counter.farewell import farewell
 from deskapp.documents.order_record import order_details

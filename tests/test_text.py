@@ -37,6 +37,7 @@ def test_one_device_label_names_the_line_in_the_locale_and_the_brand_once():
 def test_the_printers_and_the_rules_share_one_sanitiser_and_one_width():
     from deskapp.printing import text as printing_text
     from deskapp.printing.thermal import layout
+
     from deskapp.rules import text
 
     assert text.clean is printing_text.clean and layout.clean is printing_text.clean
