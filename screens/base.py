@@ -194,11 +194,20 @@ class StepScreen(DeskScreen):
         self.app.pop_screen()
 
 
+def binding_key(action: str) -> str:
+    """The catalog key of a binding's action: ``key.call_next``; an action with an argument,
+    ``outcome('reached')``, reads ``key.outcome_reached``."""
+    name, _, arg = action.partition("(")
+    arg = arg.rstrip(")").strip("'\"")
+    return f"key.{name}_{arg}" if arg else f"key.{name}"
+
+
 def localize_bindings(node, tr) -> None:
     """Footer and palette show each key's action in the station's language (``key.<action>``)."""
     for key, bindings in node._bindings.key_to_bindings.items():
         node._bindings.key_to_bindings[key] = [
-            replace(b, description=tr.t(f"key.{b.action}")) if tr.has(f"key.{b.action}") else b for b in bindings
+            replace(b, description=tr.t(binding_key(b.action))) if tr.has(binding_key(b.action)) else b
+            for b in bindings
         ]
     if node.is_mounted:
         node.refresh_bindings()

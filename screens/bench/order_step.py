@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 
-from deskapp.rules.text import clean
+from deskapp.rules.text import clean, device_label
 
 
 class OrderScreen(StepScreen):
@@ -56,8 +56,8 @@ class OrderScreen(StepScreen):
         self.query_one("#step-summary", Static).update(Content.assemble(
             (d["number"], "bold"), head, "\n",
             f"{tr.t('doc.customer')}: {clean(d['customer']['name'])}  {', '.join(d['customer']['phones'])}\n",
-            f"{tr.t('doc.device')}: {tr.t('product_line.' + dev['product_line'])} {clean(dev['brand'])} "
-            f"{clean(dev['model'])}  SN {clean(dev['serial'])}\n",
+            f"{tr.t('doc.device')}: {device_label(tr, dev['product_line'], dev['brand'], dev['model'])}"
+            f"  SN {clean(dev['serial'])}\n",
             f"{tr.t('doc.fault')}: {clean(d['fault']['confirmed'] or d['fault']['reported'])}\n",
             due,
         ))

@@ -37,7 +37,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from deskapp.reception.pre_inspection import PHRASES, PROOFS, STEPS
-from deskapp.rules.text import clean
+from deskapp.rules.text import clean, device_label
 
 TEXT_FIELDS = ("fault_told", "fault_restated", "phone", "name", "company", "dealer_name", "dealer_phone",
                "invoice_no", "serial", "brand", "model", "appearance_notes", "non_standard_parts", "passcode",
@@ -454,8 +454,8 @@ class PreInspectionScreen(DeskScreen):
         d = self.gather()
         lines = [
             f"{tr.t('doc.customer')}: {clean(d['name'])}  {clean(d['phone'])}",
-            f"{tr.t('doc.device')}: {tr.t('product_line.' + d['product_line']) if d['product_line'] else ''} "
-            f"{clean(d['brand'])} {clean(d['model'])}  SN {clean(d['serial'])}",
+            f"{tr.t('doc.device')}: {device_label(tr, d['product_line'], d['brand'], d['model'])}"
+            f"  SN {clean(d['serial'])}",
             f"{tr.t('pre.warranty')}: {tr.t('warranty_status.' + self.decision.status) if self.decision else '-'}",
             f"{tr.t('doc.accessories')}: {', '.join(tr.t('accessory.' + a) for a in d['accessories']) or tr.t('doc.none')}",
         ]
