@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TAIPEI, MovableClock
-from desk_pilot import settle, sign_in, tick, type_in
+from desk_pilot import settle, sign_in, tick, type_in, wait_until
 
 from deskapp.app import DeskApp
 
@@ -392,7 +392,8 @@ async def passcode(pilot):
 async def delay_call(pilot):
     await at_bench(pilot, "SP-300-7788")
     await pilot.press("f3")
-    await pilot.pause()
+    await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "DelayScreen", what="the delay dialog opens")
+    await settle(pilot.app, pilot)
     await pilot.press(*TYPED[locale_of(pilot)]["part"])
     await settle(pilot.app, pilot)
 
@@ -490,6 +491,23 @@ CASES = ([(screen, size, "zh_TW") for screen in SCREENS for size in SIZES]
          + [(screen, size, locale) for locale in ("en", "zh_CN") for screen in BUSIEST for size in SIZES])
 
 
+def steadily(reach):
+    """Reach the screen, then let it come to rest: no worker running, no screen still saying it
+    waits for the station file (a loaded machine must not change the picture)."""
+    async def run_before(pilot):
+        await reach(pilot)
+        app = pilot.app
+
+        def at_rest() -> bool:
+            busy = any(not w.is_finished for w in app.workers)
+            return not busy and not any(s.has_class("-waiting") for s in app.screen_stack)
+
+        await wait_until(pilot, at_rest, what="the screen at rest")
+        await pilot.pause(0.1)
+        await wait_until(pilot, at_rest, what="the screen at rest")
+    return run_before
+
+
 @pytest.mark.parametrize("screen,size,locale", CASES, ids=[f"{s}-{z}-{lo}" for s, z, lo in CASES])
 def test_screen(snap_compare, snap_app, screen, size, locale):
-    assert snap_compare(snap_app(locale), terminal_size=SIZES[size], run_before=SCREENS[screen])
+    assert snap_compare(snap_app(locale), terminal_size=SIZES[size], run_before=steadily(SCREENS[screen]))

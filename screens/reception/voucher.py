@@ -75,6 +75,10 @@ class VoucherScreen(DeskScreen):
     def say(self, message: str, error: bool = False) -> None:
         self.status(message, error)  # "waiting for the station file", a refusal: beside the voucher
 
+    def waited(self) -> None:
+        """The answer came: the waiting notice beside the voucher goes (the answer may say more)."""
+        self.status("")
+
     def action_print(self) -> None:
         self.print_documents(reprint=self.printed, with_tag=True)
 
