@@ -164,7 +164,11 @@ class DeskScreen(Screen):
 class StepScreen(DeskScreen):
     """One step of the flow for one order (a bench step, a pickup-counter step): the order at
     a glance, the step's own fields from :meth:`form`, a status line, and the standard
-    phrases beside them; Escape goes back. Styles: ``step.tcss``."""
+    phrases beside them; Escape goes back. Styles: ``step.tcss``.
+
+    A step opens at its top, the summary in view: its first field takes the focus with
+    ``scroll_visible=False`` (centring it would scroll the summary away once it arrives, or
+    not, depending on which came first)."""
 
     CSS_PATH = STEP_CSS
     SUMMARY_MARKUP = False  # the summary shows stored text; a subclass that adds markup escapes it

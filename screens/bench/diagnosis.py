@@ -31,7 +31,7 @@ class DiagnosisScreen(OrderScreen):
     def on_mount(self) -> None:
         tr = self.app.tr
         self.query_one(Teleprompter).show(tr.t("bench.prompter"), [tr.phrase("bench.reassure")])
-        self.query_one("#findings", Input).focus()
+        self.query_one("#findings", Input).focus(scroll_visible=False)
         self.ask("open", start_diagnosis_if_received, self.app.station, self.app.actor, self.number)
 
     def answered_open(self, started: bool) -> None:

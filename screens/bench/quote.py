@@ -48,7 +48,7 @@ class QuoteScreen(OrderScreen):
         tr = self.app.tr
         self.query_one(Teleprompter).show(tr.t("bench.quote_prompter"), [tr.t("bench.quote_hint")])
         self.show_quote()
-        self.query_one("#desc1", Input).focus()
+        self.query_one("#desc1", Input).focus(scroll_visible=False)
 
     def show_quote(self) -> None:
         self.ask("quote", quote_now, self.app.station, self.number)

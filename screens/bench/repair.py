@@ -51,7 +51,7 @@ class RepairScreen(OrderScreen):
         if months is not None:  # agreed earlier: shown as agreed
             self.query_one("#warranty_months", Select).value = months
         self.query_one(Teleprompter).show(tr.t("bench.prompter"), [tr.phrase("bench.reassure")])
-        self.query_one("#work", Input).focus()
+        self.query_one("#work", Input).focus(scroll_visible=False)
 
     def action_save(self) -> None:
         from deskapp.bench.repair import PartUsed

@@ -30,7 +30,7 @@ class FarewellScreen(CounterStep):
         self.query_one(Teleprompter).show(tr.t("farewell.title"), [
             tr.phrase("farewell.business_card", engineer=engineer), tr.phrase("farewell.belongings"),
             tr.phrase("farewell.goodbye")])
-        self.query_one("#farewell_wiped", Checkbox).focus()
+        self.query_one("#farewell_wiped", Checkbox).focus(scroll_visible=False)
 
     def answered_details(self, d: dict) -> None:
         if d["pickup"]["card_left"] is False:  # no card was left: nothing to tick for it

@@ -39,7 +39,7 @@ class FeesScreen(CounterStep):
         table = self.query_one("#fee-lines", DataTable)
         table.add_columns(tr.t("doc.item"), tr.t("doc.amount"))
         self.ask("fees", fees, self.app.station, self.number)
-        self.query_one("#method", Select).focus()
+        self.query_one("#method", Select).focus(scroll_visible=False)
 
     def answered_fees(self, f: dict) -> None:
         self.show_fees(f)

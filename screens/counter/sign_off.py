@@ -46,7 +46,7 @@ class SignOffScreen(CounterStep):
         self.items = self.view.checklist
         for item in self.items:
             table.add_row(Text(tr.t(f"verify.{item}")), Text(""), key=item)
-        table.focus()
+        table.focus(scroll_visible=False)
         if self.view.order.outcome == "unrepaired":  # returned unrepaired: nothing to confirm fixed
             self.query_one("#fault_gone", Checkbox).display = False
         self.query_one(Teleprompter).show(tr.t("signoff.title"), [
