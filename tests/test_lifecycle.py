@@ -21,13 +21,16 @@ def facts(state, **kw):
 
 DETAILS = {"send_quote": {"total": 1200}, "approve_quote": {"method": "signed"}, "decline_quote": {"method": "phone"},
            "wait_for_part": {"part": "main board"}, "declare_unrepairable": {"reason": "board obsolete"},
-           "back_to_bench": {"reason": "fan still noisy"}, "cancel": {"reason": "customer withdrew"}}
+           "back_to_bench": {"reason": "fan still noisy"}, "cancel": {"reason": "customer withdrew"},
+           "withdraw": {"reason": "customer withdrew"}, "back_to_return": {"reason": "casing scratched"},
+           "ship_back": {"tracking": "HCT-123"}}
 
 
 @pytest.mark.parametrize("action,source", [(a, s) for a, (sources, _) in TRANSITIONS.items() for s in sources])
 def test_every_legal_move(action, source):
     chargeable = action in ("send_quote",) or source == S.APPROVED
-    f = facts(source, chargeable=chargeable, quote_status="approved" if source == S.APPROVED else "none")
+    f = facts(source, chargeable=chargeable, quote_status="approved" if source == S.APPROVED else "none",
+              outcome="unrepaired" if action in ("back_to_return", "ship_back") else "")
     assert next_state(f, action, DETAILS.get(action)) == TRANSITIONS[action][1]
 
 

@@ -57,8 +57,9 @@ def record_delay_call(station, actor, number: str, *, kind: str, outcome: str, n
 
 
 def to_notify(station) -> list[OrderSummary]:
-    """Ready for pickup, customer not yet reached: oldest first."""
-    return summaries(station, "WHERE o.state = 'ready' AND o.notified_at IS NULL ORDER BY o.updated_at, o.id")
+    """Ready for pickup or to be returned unrepaired, customer not yet reached: oldest first."""
+    return summaries(station, "WHERE o.state IN ('ready', 'return_unrepaired') AND o.notified_at IS NULL"
+                              " ORDER BY o.updated_at, o.id")
 
 
 def notify_script(station, actor, number: str) -> dict:
@@ -66,6 +67,10 @@ def notify_script(station, actor, number: str) -> dict:
     customer = get_customer(station, order.customer_id)
     tr = station.tr
     address = station.config.text("address", tr.locale)
+    if order.outcome == "unrepaired":  # declined, unrepairable or withdrawn: collect it (or it is shipped)
+        return {"customer": customer.name, "phones": list(customer.phones),
+                "phrase": tr.phrase("notify.unrepaired", engineer=actor.name, customer=customer.name),
+                "someone_else": tr.phrase("notify.someone_else_unrepaired", customer=customer.name, address=address)}
     return {"customer": customer.name, "phones": list(customer.phones),
             "phrase": tr.phrase("notify.repaired", engineer=actor.name, customer=customer.name),
             "someone_else": tr.phrase("notify.someone_else", customer=customer.name, address=address)}
@@ -77,7 +82,7 @@ def record_notify_attempt(station, actor, number: str, outcome: str, note: str =
     note = validate.optional_text("note", note, max_len=300)
     with station.store.write() as conn:
         row = locked_row(conn, number)
-        if row["state"] != "ready":
+        if row["state"] not in ("ready", "return_unrepaired"):
             raise ValidationError("number", "error.not_ready", number=row["number"])
         conn.execute(
             "INSERT INTO contact_attempts (order_id, purpose, outcome, note, actor, staff_id, at)"

@@ -10,11 +10,12 @@ from deskapp.rules.numbering import normalise_order_number
 
 
 def at_the_counter(station, limit: int = 100):
-    """Orders ready for pickup, then those released but not yet seen off (farewell pending)."""
+    """Orders ready for pickup or to be returned unrepaired, then those released but not yet
+    seen off (farewell pending)."""
     from deskapp.orders.reads import summaries
 
-    return summaries(station, "WHERE o.state IN ('ready', 'released') ORDER BY o.state = 'released' DESC, o.id"
-                              " LIMIT ?", (limit,))
+    return summaries(station, "WHERE o.state IN ('ready', 'return_unrepaired', 'released')"
+                              " ORDER BY o.state = 'released' DESC, o.id LIMIT ?", (limit,))
 
 
 def rework_candidates(station, query: str, limit: int = 20):

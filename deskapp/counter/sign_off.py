@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from deskapp.counter.voucher_check import look_up, ready_row
+from deskapp.counter.voucher_check import fresh_holder_check, look_up, ready_row
 from deskapp.orders.model import RepairOrder, get_order
 from deskapp.orders.moves import advance
 from deskapp.rules import validate
@@ -31,35 +31,40 @@ class SignOff:
 
 def sign_off(station, actor, number: str, s: SignOff) -> RepairOrder:
     """Record the verification sign-off; a failed item (or the fault still there) sends the
-    order back to the bench with the reason instead, and nothing is released."""
-    view = look_up(station, actor, number)
-    if not view.holder_check:
-        raise DomainError("error.sign_off_needs_holder_check", number=view.order.number)
+    order back instead, and nothing is released: a repair back to the bench, an unrepaired
+    return back to "to return unrepaired" (never to a repair without its approved quote).
+
+    Everything it decides on (the state, the holder check for this pickup, repaired or not)
+    is read under the write lock, in the one transaction that records the outcome."""
+    view = look_up(station, actor, number)  # the checklist of the device's product line (it does not change)
     missing = [item for item in view.checklist if s.results.get(item) not in RESULTS]
     if missing:
         raise ValidationError(f"item_{missing[0]}", "error.checklist_item_needed", item=TKey(f"verify.{missing[0]}"))
     note = validate.optional_text("note", s.note, max_len=300)
     failed = [item for item in view.checklist if s.results[item] == "fail"]
-    unrepaired = view.order.outcome == "unrepaired"  # returned unrepaired: the fault is still there, as agreed
-    fault_gone = None if unrepaired else bool(s.fault_gone)
-    if failed or fault_gone is False:
-        tr = station.tr  # the reason is read at the bench, in the station's language
-        words = [tr.t(f"verify.{i}") for i in failed] + ([tr.t("verify.fault_still_there")] if fault_gone is False else [])
-        reason = tr.t("pickup.failed_items", items="、".join(words) if tr.locale.startswith("zh") else ", ".join(words))
-        if note:
-            reason += f" — {note}"
-        return advance(station, actor, number, "back_to_bench", reason=reason, failed=failed, fault_gone=fault_gone)
-    signed_by = validate.required_text("signed_by", s.signed_by)
-    sticker_reason = validate.optional_text("sticker_reason", s.sticker_reason, max_len=200)
-    if not s.sticker_applied and not sticker_reason:
-        raise ValidationError("sticker_reason", "error.sticker_reason_needed")
-    card_reason = validate.optional_text("card_reason", s.card_reason, max_len=200)
-    if not s.card_left and not card_reason:
-        raise ValidationError("card_reason", "error.card_reason_needed")
-    record = {"items": {i: s.results[i] for i in view.checklist}, "fault_gone": fault_gone, "note": note}
+    tr = station.tr  # a reason is read at the bench, in the station's language
     now = to_db(station.now())
     with station.store.write() as conn:
         row = ready_row(conn, number, station)
+        if not fresh_holder_check(station, row["holder_check"]):
+            raise DomainError("error.sign_off_needs_holder_check", number=row["number"])
+        unrepaired = row["outcome"] == "unrepaired"  # returned unrepaired: the fault is still there, as agreed
+        fault_gone = None if unrepaired else bool(s.fault_gone)
+        if failed or fault_gone is False:
+            words = [tr.t(f"verify.{i}") for i in failed] + ([tr.t("verify.fault_still_there")] if fault_gone is False else [])
+            reason = tr.t("pickup.failed_items", items="、".join(words) if tr.locale.startswith("zh") else ", ".join(words))
+            if note:
+                reason += f" — {note}"
+            back = "back_to_return" if unrepaired else "back_to_bench"
+            return advance(station, actor, number, back, reason=reason, failed=failed, fault_gone=fault_gone)
+        signed_by = validate.required_text("signed_by", s.signed_by)
+        sticker_reason = validate.optional_text("sticker_reason", s.sticker_reason, max_len=200)
+        if not s.sticker_applied and not sticker_reason:
+            raise ValidationError("sticker_reason", "error.sticker_reason_needed")
+        card_reason = validate.optional_text("card_reason", s.card_reason, max_len=200)
+        if not s.card_left and not card_reason:
+            raise ValidationError("card_reason", "error.card_reason_needed")
+        record = {"items": {i: s.results[i] for i in view.checklist}, "fault_gone": fault_gone, "note": note}
         conn.execute(
             "UPDATE repair_orders SET verified_at = ?, verified_by = ?, verification = ?, sticker_applied = ?,"
             " sticker_reason = ?, card_left = ?, card_reason = ?, updated_at = ? WHERE id = ?",

@@ -17,7 +17,7 @@ from deskapp.rules import validate
 from deskapp.rules.dates import from_db, local_time, to_db
 from deskapp.rules.errors import DomainError, NotFound, TKey, ValidationError
 from deskapp.rules.hashing import matches
-from deskapp.rules.lifecycle import State
+from deskapp.rules.lifecycle import AT_THE_COUNTER, State
 from deskapp.rules.numbering import is_order_number, normalise_order_number
 from deskapp.rules.text import device_label, mask_phone
 from deskapp.settings.checklists import verification_items
@@ -79,7 +79,7 @@ def look_up(station, actor, number: str) -> PickupView:
         holder_check=fresh_holder_check(station, row["holder_check"]),
         wrong_codes=row["pickup_failures"],
         needs_manager=row["pickup_failures"] >= station.policy.wrong_voucher_codes_allowed,
-        due=charged - paid,
+        due=0 if order.waiver_reason else charged - paid,  # a manager's waiver leaves nothing due
         checklist=verification_items(device.product_line),
     )
 
@@ -88,7 +88,7 @@ def ready_row(conn, number: str, station):
     row = locked_row(conn, number)
     if row["state"] in (State.RELEASED, State.CLOSED):
         raise DomainError("error.already_released", number=row["number"], at=local_time(station, row["released_at"]))
-    if row["state"] != State.READY:
+    if row["state"] not in AT_THE_COUNTER:  # ready, or to be returned unrepaired
         raise DomainError("error.not_ready_for_pickup", number=row["number"], state=TKey(f"state.{row['state']}"))
     return row
 

@@ -53,6 +53,8 @@ def charge_label(tr, charge: dict) -> str:
     label = tr.t(f"charge.{charge['kind']}")
     if charge["kind"] == "inspection_fee" and tr.has(f"category.{charge['description']}"):
         return f"{label} ({tr.t('category.' + charge['description'])})"
+    if charge["kind"] == "other" and tr.has(f"charge.{charge['description']}"):  # e.g. the return shipping
+        return tr.t(f"charge.{charge['description']}")
     if charge["kind"] == "quote" or not charge["description"]:
         return label
     return f"{label} ({charge['description']})"
@@ -80,6 +82,8 @@ def repair_order_data(station, number: str) -> dict:
     payments = [(tr.t(f"payment_method.{p['method']}") + (f" · {tr.t('doc.invoice')} {p['invoice_no']}"
                                                            if p["invoice_no"] else f" · {tr.t('doc.invoice_declined')}"),
                  money(p["amount"])) for p in d["money"]["payments"]]
+    if d["money"]["waived"]:  # the waiver is a line of its own, and nothing is left due
+        payments.append((tr.t("doc.waived_line"), "-" + money(d["money"]["waived"])))
     holder = d["pickup"]["holder_check"]
     return {
         "number": d["number"],

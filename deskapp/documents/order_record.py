@@ -77,8 +77,10 @@ def order_details(station, number: str) -> dict:
         "notified_at": extra["notified_at"],
         "verification": {"at": order.verified_at, "signed_by": order.verified_by},
         "pickup": _pickup_record(extra),
+        # a manager's waiver leaves nothing due: what it let go is its own figure
         "money": {"charges": charges, "payments": payments, "charged": charged, "paid": paid,
-                  "due": charged - paid, "waiver_reason": order.waiver_reason},
+                  "waived": max(charged - paid, 0) if order.waiver_reason else 0,
+                  "due": 0 if order.waiver_reason else charged - paid, "waiver_reason": order.waiver_reason},
         "rework_of": rework_of,
         "cancel_reason": order.cancel_reason,
         "created_at": order.created_at,

@@ -50,6 +50,7 @@ class RepairOrder:
     closed_at: str | None
     voucher_signed_at: str | None = None
     inspection_due_at: str | None = None
+    return_method: str = ""  # an unrepaired return: 'collect' or 'ship'
 
     @property
     def is_open(self) -> bool:

@@ -3,7 +3,7 @@ waivers."""
 
 from __future__ import annotations
 
-from deskapp.orders.model import RepairOrder, change, locked_row, require_role
+from deskapp.orders.model import RepairOrder, locked_row, require_role
 from deskapp.rules import validate
 from deskapp.rules.errors import DomainError
 from deskapp.rules.lifecycle import State
@@ -19,11 +19,27 @@ def balance(conn, order_id: int) -> tuple[int, int]:
 
 
 def waive_fees(station, actor, number: str, reason: str) -> RepairOrder:
+    """A manager lets what is owed go. Decided under the write lock: a payment the other
+    counter took first leaves nothing to waive (refused), and a waiver is recorded once."""
+    from deskapp.orders.model import get_order
+    from deskapp.rules.dates import to_db
+    from deskapp.rules.errors import TKey
+    from deskapp.rules.lifecycle import AT_THE_COUNTER
+    from deskapp.storage import events
+
     require_role(actor, "manager")
     reason = validate.required_text("reason", reason, max_len=300)
-    with station.store.read() as conn:
+    with station.store.write() as conn:
         row = locked_row(conn, number)
+        if State(row["state"]) not in AT_THE_COUNTER:
+            raise DomainError("error.not_in_state", number=row["number"], state=TKey(f"state.{row['state']}"))
+        if row["waiver_reason"]:
+            raise DomainError("error.fees_already_waived", number=row["number"])
         charged, paid = balance(conn, row["id"])
-    if charged - paid <= 0:
-        raise DomainError("error.nothing_owed", number=row["number"])
-    return change(station, actor, number, "order.fees_waived", (State.READY,), {"waiver_reason": reason}, {"reason": reason})
+        if charged - paid <= 0:
+            raise DomainError("error.nothing_owed", number=row["number"])
+        conn.execute("UPDATE repair_orders SET waiver_reason = ?, updated_at = ? WHERE id = ?",
+                     (reason, to_db(station.now()), row["id"]))
+        events.record(conn, station, actor, "order.fees_waived", order_id=row["id"], subject=row["number"],
+                      data={"reason": reason, "amount": charged - paid})
+    return get_order(station, number)

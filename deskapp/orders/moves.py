@@ -31,6 +31,8 @@ def order_facts(conn, row) -> OrderFacts:
         holder_checked=bool(row["holder_check"]),
         balance_due=charged - paid,
         waived=bool(row["waiver_reason"]),
+        outcome=row["outcome"],
+        device_taken_in=row["voucher_code_hash"] is not None or row["voucher_signed_at"] is not None,
     )
 
 
@@ -45,7 +47,12 @@ def _updates_for(action: str, details: dict, now: str) -> dict:
                 "unrepaired_reason": "quote_declined"}
     if action == "declare_unrepairable":
         return {"outcome": "unrepaired", "unrepaired_reason": validate.optional_text("reason", details["reason"], max_len=300)}
-    if action == "back_to_bench":  # a new pickup starts over: holder check, sign-off, fees agreed
+    if action == "withdraw":
+        return {"outcome": "unrepaired", "unrepaired_reason": "withdrawn",
+                "cancel_reason": validate.optional_text("reason", details["reason"], max_len=300)}
+    if action == "ship_back":
+        return {"released_at": now}
+    if action in ("back_to_bench", "back_to_return"):  # a new pickup starts over: holder check, sign-off, fees agreed
         return {"verified_at": None, "verified_by": "", "holder_check": "", "fees_agreed_at": None,
                 "fees_agreed_amount": None, "waiver_reason": ""}
     if action == "release":
@@ -59,7 +66,7 @@ def _updates_for(action: str, details: dict, now: str) -> dict:
 
 def advance(station, actor, number: str, action: str, **details) -> RepairOrder:
     """Move an order along its lifecycle; guarded by :func:`deskapp.lifecycle.next_state`."""
-    if action == "cancel":
+    if action in ("cancel", "withdraw"):
         require_role(actor, "manager")
     now = to_db(station.now())
     with station.store.write() as conn:
@@ -77,6 +84,12 @@ def advance(station, actor, number: str, action: str, **details) -> RepairOrder:
             raise DomainError("error.order_changed", number=row["number"])
         if action in ("close", "cancel"):  # the customer's device passcode leaves with the order
             conn.execute("DELETE FROM device_passcodes WHERE order_id = ?", (row["id"],))
+        if action == "withdraw":  # owed per policy: no repair done, no quote; not inspected, no inspection fee
+            dropped = ("quote",) if row["state"] != State.RECEIVED else ("quote", "inspection_fee")
+            marks = ",".join("?" * len(dropped))
+            details = {**details, "dropped": [dict(r) for r in conn.execute(
+                f"SELECT kind, amount FROM charges WHERE order_id = ? AND kind IN ({marks})", (row["id"], *dropped))]}
+            conn.execute(f"DELETE FROM charges WHERE order_id = ? AND kind IN ({marks})", (row["id"], *dropped))
         if action == "approve_quote":
             conn.execute(
                 "INSERT INTO charges (order_id, kind, amount, description, created_at) VALUES (?, 'quote', ?, ?, ?)",

@@ -15,7 +15,14 @@ order and the action asked for, and returns the new state or raises a
     ready --back_to_bench--> in_repair                (verification failed, with reason)
     ready --release--> released                       (voucher holder checked, verification signed, nothing owed)
     released --close--> closed                        (farewell done)
-    received .. return_unrepaired --cancel--> cancelled (with reason)
+    received --cancel--> cancelled                    (with reason; only if the device was never taken in)
+    received .. waiting_parts --withdraw--> return_unrepaired   (the customer withdraws, with reason)
+    ready | return_unrepaired --back_to_return--> return_unrepaired  (an unrepaired return's sign-off failed)
+    return_unrepaired --release--> released           (handed back unrepaired at the counter)
+    return_unrepaired --ship_back--> released         (shipped back, shipping charged, nothing owed)
+
+Every order reaches an end: a device taken in leaves only through the counter (release or
+ship_back, then close); only an order whose device never came in is cancelled directly.
 """
 
 from __future__ import annotations
@@ -56,10 +63,16 @@ TRANSITIONS: dict[str, tuple[tuple[State, ...], State]] = {
     "declare_unrepairable": ((S.DIAGNOSING, S.IN_REPAIR, S.WAITING_PARTS), S.RETURN_UNREPAIRED),
     "mark_ready": ((S.IN_REPAIR, S.RETURN_UNREPAIRED), S.READY),
     "back_to_bench": ((S.READY,), S.IN_REPAIR),
-    "release": ((S.READY,), S.RELEASED),
+    "release": ((S.READY, S.RETURN_UNREPAIRED), S.RELEASED),
     "close": ((S.RELEASED,), S.CLOSED),
-    "cancel": ((S.RECEIVED, S.DIAGNOSING, S.AWAITING_APPROVAL, S.APPROVED, S.RETURN_UNREPAIRED), S.CANCELLED),
+    "cancel": ((S.RECEIVED,), S.CANCELLED),
+    "withdraw": ((S.RECEIVED, S.DIAGNOSING, S.AWAITING_APPROVAL, S.APPROVED, S.IN_REPAIR, S.WAITING_PARTS),
+                 S.RETURN_UNREPAIRED),
+    "back_to_return": ((S.READY, S.RETURN_UNREPAIRED), S.RETURN_UNREPAIRED),
+    "ship_back": ((S.RETURN_UNREPAIRED,), S.RELEASED),
 }
+# where an order waits for the customer at the pickup counter
+AT_THE_COUNTER = (S.READY, S.RETURN_UNREPAIRED)
 ACTIONS = tuple(TRANSITIONS)
 
 
@@ -77,6 +90,8 @@ class OrderFacts:
     holder_checked: bool = False
     balance_due: int = 0
     waived: bool = False
+    outcome: str = ""  # '', 'repaired', 'unrepaired'
+    device_taken_in: bool = False  # a pickup voucher was issued: the device is at the station
 
 
 def _need_text(details: dict, name: str, key: str) -> str:
@@ -141,6 +156,32 @@ def _mark_ready(facts: OrderFacts, details: dict) -> None:
         raise DomainError("error.ready_needs_repair_record", number=facts.number)
 
 
+def _back_to_bench(facts: OrderFacts, details: dict) -> None:
+    _with_reason(facts, details)
+    if facts.outcome == "unrepaired":  # never repaired without its quote: it goes back as a return
+        raise DomainError("error.return_not_to_bench", number=facts.number)
+
+
+def _back_to_return(facts: OrderFacts, details: dict) -> None:
+    _with_reason(facts, details)
+    if facts.outcome != "unrepaired":
+        raise DomainError("error.not_an_unrepaired_return", number=facts.number)
+
+
+def _cancel(facts: OrderFacts, details: dict) -> None:
+    _with_reason(facts, details)
+    if facts.device_taken_in:  # the device is here: it goes back through the counter
+        raise DomainError("error.cancel_device_here", number=facts.number)
+
+
+def _ship_back(facts: OrderFacts, details: dict) -> None:
+    if facts.outcome != "unrepaired":
+        raise DomainError("error.not_an_unrepaired_return", number=facts.number)
+    _need_text(details, "tracking", "error.tracking_needed")
+    if facts.balance_due > 0 and not facts.waived:
+        raise DomainError("error.release_owes", number=facts.number, amount=facts.balance_due)
+
+
 def _release(facts: OrderFacts, details: dict) -> None:
     if not facts.holder_checked:
         raise DomainError("error.release_needs_holder_check", number=facts.number)
@@ -159,7 +200,10 @@ _GUARDS = {
     "wait_for_part": _wait_for_part,
     "declare_unrepairable": _with_reason,
     "mark_ready": _mark_ready,
-    "back_to_bench": _with_reason,
+    "back_to_bench": _back_to_bench,
     "release": _release,
-    "cancel": _with_reason,
+    "cancel": _cancel,
+    "withdraw": _with_reason,
+    "back_to_return": _back_to_return,
+    "ship_back": _ship_back,
 }

@@ -121,11 +121,12 @@ class SignOffScreen(CounterStep):
 
     def answered_sign_off(self, order) -> None:
         tr = self.app.tr
-        if str(order.state) != "ready":  # back to the bench, with the reason
+        if order.verified_at is None:  # back to the bench (or, unrepaired, back as a return), with the reason
             failed = [tr.t(f"verify.{i}") for i in self._failed]
-            self.app.notify(tr.t("signoff.back_to_bench", number=self.number,
-                                 reason=", ".join(failed) or tr.t("verify.fault_still_there")), severity="warning",
-                            timeout=10, markup=False)
+            reason = ", ".join(failed) or tr.t("verify.fault_still_there")
+            said = (tr.t("signoff.back_to_return", number=self.number, reason=reason) if order.outcome == "unrepaired"
+                    else tr.t("signoff.back_to_bench", number=self.number, reason=reason))
+            self.app.notify(said, severity="warning", timeout=10, markup=False)
             if self.app.screen is self:
                 self.app.pop_screen()
             return

@@ -29,16 +29,24 @@ def step_screen(at: AtTheCounter):
     from deskapp.screens.counter.repair_order import RepairOrderScreen
     from deskapp.screens.counter.sign_off import SignOffScreen
 
+    from deskapp.screens.counter.ship_back import ShipBackScreen
+
     screens = {"sign_off": SignOffScreen, "fees": FeesScreen, "release": RepairOrderScreen,
-               "farewell": FarewellScreen}
+               "farewell": FarewellScreen, "ship": ShipBackScreen}
     return screens[at.step](at.number, view=at.view) if at.step else None
 
 
 def summary_text(tr, station, view) -> str:
     """The order at a glance (shown literally: the names in it are stored text)."""
-    return tr.t("counter.summary", number=view.order.number, state=tr.t(f"state.{view.order.state}"),
+    text = tr.t("counter.summary", number=view.order.number, state=tr.t(f"state.{view.order.state}"),
                 customer=clean(view.customer_name), phone=view.phone_masked, device=clean(view.device),
                 due=station.policy.money(max(view.due, 0)))
+    if view.order.waiver_reason:
+        text += "\n" + tr.t("fees.waived", reason=clean(view.order.waiver_reason))
+    if view.order.outcome == "unrepaired" and view.order.state == "return_unrepaired":
+        text += "\n" + tr.t("counter.return_unrepaired" if view.order.return_method != "ship"
+                            else "counter.ship_back")
+    return text
 
 
 def check_then_look(station, actor, number: str, code: str) -> AtTheCounter:
@@ -65,6 +73,7 @@ class PickupScreen(DeskScreen):
         Binding("ctrl+n", "call_next", "Call next", priority=True),
         Binding("ctrl+l", "lost_voucher", "Lost voucher", priority=True),
         Binding("ctrl+w", "rework", "Rework", priority=True),
+        Binding("ctrl+x", "withdraw", "Withdrawal (manager)", priority=True),
         Binding("f5", "reload", "Refresh"),
     ]
 
@@ -187,7 +196,8 @@ class PickupScreen(DeskScreen):
         summary.remove_class("-empty")
         self.report("")
         code = self.query_one("#check_code", Input)
-        needs_code = at.state == "ready" and not view.holder_check
+        # ready, or to be returned unrepaired: the voucher first (a parcel has no voucher to check)
+        needs_code = at.state in ("ready", "return_unrepaired") and not view.holder_check and at.step != "ship"
         self.show_code_field(needs_code)
         code.value = ""
         if needs_code:
@@ -254,6 +264,25 @@ class PickupScreen(DeskScreen):
         fields = [("id_name", tr.t("counter.id_name")), ("id_phone", tr.t("counter.id_phone")),
                   ("id_document", tr.t("counter.id_document"))]
         self.app.push_screen(ManagerApprovalScreen(tr.t("counter.identity_title"), fields, apply),
+                             lambda ok: self.look_up(number) if ok else None)
+
+    def action_withdraw(self) -> None:
+        """The customer withdraws before the release: a manager records it with the reason; the
+        order becomes an unrepaired return (what is owed per policy) and goes on at this counter.
+        An order whose device never came in is cancelled instead."""
+        from deskapp.counter.release import withdraw
+
+        if not self.number:
+            self.query_one("#field-voucher_number", FormField).set_error(self.app.tr.t("error.check_code_needed"))
+            return
+        tr = self.app.tr
+        station, number = self.app.station, self.number
+
+        def apply(manager, values):  # in the approval's worker
+            withdraw(station, manager, number, values["withdraw_reason"])
+
+        self.app.push_screen(ManagerApprovalScreen(tr.t("counter.withdraw_title"),
+                                                   [("withdraw_reason", tr.t("counter.withdraw_reason"))], apply),
                              lambda ok: self.look_up(number) if ok else None)
 
     def action_rework(self) -> None:
