@@ -62,12 +62,13 @@ class AtTheCounter:
 def where_it_stands(station, actor, number: str) -> AtTheCounter:
     """Look the scanned or typed number up (refused and logged if it is no order of this
     station) and say what comes next for it at the counter."""
-    from deskapp.counter.fees import fees
+    from deskapp.counter.fees import SHIPPING, fees
     from deskapp.counter.voucher_check import look_up
 
     view = look_up(station, actor, number)
     owed = fees(station, view.order.number)
     step = next_step(view.order.state, holder_checked=bool(view.holder_check), verified=bool(view.order.verified_at),
                      due=owed["due"], waived=bool(owed["waiver_reason"]), ship=owed["return_method"] == "ship",
-                     shipping_charged=any(line["kind"] == "shipping" for line in owed["lines"]))
+                     shipping_charged=any(line["kind"] == "other" and line["description"] == SHIPPING
+                                          for line in owed["lines"]))
     return AtTheCounter(view=view, step=step)
