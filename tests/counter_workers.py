@@ -44,7 +44,37 @@ def pay_or_waive(db: str, count: int, start_at: float, at: dt.datetime, role: st
     print(json.dumps({"done": done, "refused": refused, "errors": errors}))
 
 
+def sign_off_pass_or_fail(db: str, count: int, start_at: float, at: dt.datetime, role: str) -> None:
+    """Two counters sign off the same unrepaired returns at once: one passes every item, the
+    other fails one (which sends the return back: a new pickup, holder check cleared)."""
+    from deskapp.counter.sign_off import SignOff, sign_off
+    from deskapp.counter.voucher_check import look_up
+    from deskapp.rules.errors import DomainError
+
+    station = Station.open(db, locale="en", clock=lambda: at)
+    staff = {r["role"]: r for r in station.store.query("SELECT id, name, role FROM staff")}
+    me = Actor(name=staff["pickup"]["name"], terminal=f"P-{os.getpid()}", staff_id=staff["pickup"]["id"], role="pickup")
+    numbers = [r["number"] for r in station.store.query("SELECT number FROM repair_orders WHERE state ="
+                                                        " 'return_unrepaired' ORDER BY id")][:count]
+    checklists = {n: look_up(station, me, n).checklist for n in numbers}
+    while time.time() < start_at:
+        time.sleep(0.001)
+    done, refused, errors = [], [], []
+    for number in numbers:
+        results = {item: "pass" for item in checklists[number]}
+        if role == "fail":
+            results[checklists[number][0]] = "fail"
+        try:
+            sign_off(station, me, number, SignOff(results, False, "王小明"))
+            done.append(number)
+        except DomainError as exc:
+            refused.append(str(exc.key))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"{type(exc).__name__}: {exc}")
+    print(json.dumps({"done": done, "refused": refused, "errors": errors}))
+
+
 if __name__ == "__main__":
     kind, db, count, start_at = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     at, role = dt.datetime.fromisoformat(sys.argv[5]), sys.argv[6]
-    {"pay_or_waive": pay_or_waive}[kind](db, count, start_at, at, role)
+    {"pay_or_waive": pay_or_waive, "sign_off": sign_off_pass_or_fail}[kind](db, count, start_at, at, role)

@@ -238,8 +238,29 @@ def test_a_waiver_after_the_other_counter_took_payment_is_refused_two_processes(
     assert refusals <= {"error.nothing_owed", "error.fees_already_waived"}
 
 
-def spawn_workers_of(kind, db, count):
-    """tests/counter_workers.py in two real processes at once (one pays, one waives)."""
+def test_two_counters_signing_off_one_return_decide_under_the_lock_two_processes(station, team, make):
+    """One counter passes every item while the other fails one (the return goes back: a new
+    pickup, its holder check cleared). Never a sign-off recorded without a holder check."""
+    p = team["pickup"]
+    numbers = []
+    for _ in range(12):
+        n = make("declined")
+        check_voucher(station, p, n, CODE)
+        numbers.append(n)
+    reports = spawn_workers_of("sign_off", station.store.path, len(numbers), roles=("pass", "fail"))
+    assert not any(r["errors"] for r in reports), reports
+    conn = sqlite3.connect(station.store.path)
+    rows = conn.execute("SELECT number, state, verified_at IS NOT NULL, holder_check != '' FROM repair_orders"
+                        " WHERE number IN (%s)" % ",".join("?" * len(numbers)), numbers).fetchall()
+    conn.close()
+    assert {state for _, state, _, _ in rows} == {"return_unrepaired"}  # never to the bench
+    assert [n for n, _, verified, holder in rows if verified and not holder] == []
+    refusals = {k for r in reports for k in r["refused"]}
+    assert refusals <= {"error.sign_off_needs_holder_check"}, refusals
+
+
+def spawn_workers_of(kind, db, count, roles=("pay", "waive")):
+    """tests/counter_workers.py in two real processes at once (one role each)."""
     import json
     import subprocess
     import sys
@@ -252,7 +273,7 @@ def spawn_workers_of(kind, db, count):
     start = time.time() + 1.5
     procs = [subprocess.Popen([sys.executable, str(root / "counter_workers.py"), kind, str(db), str(count), str(start),
                                NOW.isoformat(), role], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for role in ("pay", "waive")]
+             for role in roles]
     reports = []
     for proc in procs:
         out, err = proc.communicate(timeout=300)
