@@ -16,7 +16,8 @@ from deskapp.bench import calls, diagnosis, quotes
 from deskapp.bench.quotes import QuoteLine
 from deskapp.bench.repair import record_repair, set_repair_warranty
 from deskapp.counter.farewell import farewell
-from deskapp.counter.fees import agree_fees, pay
+from deskapp.counter.fees import agree_fees, charge_shipping, pay, ship_back
+from deskapp.counter.release import withdraw
 from deskapp.counter.sign_off import SignOff, sign_off
 from deskapp.counter.voucher_check import check_voucher, look_up
 from deskapp.orders.creation import IntakeInput, Refused, create_order
@@ -178,8 +179,9 @@ def _step(station, number, step, members, terminal, pickup, manager, fault) -> t
         quotes.send_quote(station, bench_actor, number, [QuoteLine("part", fault, 1, part),
                                                           QuoteLine("labour", station.tr.t("bench.kind_labour"), 1, total - part)])
     elif name in ("approve_quote", "decline_quote"):
-        quotes.answer_quote(station, bench_actor, number, approved=name == "approve_quote", method=arg,
-                            return_method="" if name == "approve_quote" else "collect")
+        method, _, back = arg.partition(":")  # decline_quote:phone:ship -- the customer pays the return shipping
+        quotes.answer_quote(station, bench_actor, number, approved=name == "approve_quote", method=method,
+                            return_method="" if name == "approve_quote" else (back or "collect"))
     elif name == "diagnose":
         diagnosis.record_diagnosis(station, bench_actor, number, fault, fault)
     elif name == "delay_call":
@@ -220,8 +222,15 @@ def _step(station, number, step, members, terminal, pickup, manager, fault) -> t
     elif name == "close":
 
         farewell(station, pickup, number, {"wiped": True, "card": True, "belongings": True})
-    elif name == "cancel":
+    elif name == "cancel":  # before the device came in (no voucher issued): it ends directly
         advance(station, manager, number, "cancel", reason="customer withdrew the request")
+    elif name == "withdraw":  # the device is here: it goes back through the counter
+        withdraw(station, manager, number, arg or "customer withdrew the request")
+    elif name == "ship":  # shipping charged, agreed and paid by transfer, the parcel sent; the order closes
+        charge_shipping(station, pickup, number, int(arg))
+        if agree_fees(station, pickup, number) > 0:
+            pay(station, pickup, number, "transfer", invoice_no="ZZ-00000002")
+        ship_back(station, pickup, number, "黑貓宅急便", f"DEMO-{order.id:06d}")
     elif name == "rework":
         rework, _ = create_rework(station, by_reception(members, terminal), number, fault, same_fault=True)
         return 1, rework.number

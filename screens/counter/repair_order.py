@@ -92,7 +92,7 @@ class RepairOrderScreen(CounterStep):
         self.ask("preview", receipt_preview, self.app.station, self.number)
         self.query_one(Teleprompter).show(tr.t("rorder.title"), [
             tr.phrase("sign_off.operate_confirm", customer=self.view.customer_name)])
-        if str(self.view.order.state) == "ready":
+        if str(self.view.order.state) in ("ready", "return_unrepaired"):  # at the counter, not handed over yet
             self.report(tr.t("rorder.not_released"))
 
     def answered_preview(self, text: str) -> None:
@@ -141,7 +141,7 @@ class RepairOrderScreen(CounterStep):
         self.next_step()
 
     def answered_next_step(self, at) -> None:
-        if at.state == "ready":  # not handed over yet
+        if at.state in ("ready", "return_unrepaired"):  # not handed over yet
             self.report(self.app.tr.t("rorder.release_first"), error=True)
             return
         self.go_to(at)
