@@ -50,7 +50,7 @@ async def test_pickup_staff_sign_in_to_the_counter_in_the_station_language(demo_
     import sqlite3
 
     waiting = {r[0] for r in sqlite3.connect(demo_db).execute(
-        "SELECT number FROM repair_orders WHERE state IN ('ready', 'released')")}
+        "SELECT number FROM repair_orders WHERE state IN ('ready', 'return_unrepaired', 'released')")}
     app = desk_app(demo_db, "zh_TW", "T-test")
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(app, pilot, "張家豪")

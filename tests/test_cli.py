@@ -56,7 +56,7 @@ def test_demo_leaves_orders_in_every_state_and_can_be_refreshed(demo_db):
     assert states == {str(s) for s in State}
     again = deskapp("demo", "--db", str(demo_db))
     assert again.returncode == 0
-    assert sqlite3.connect(demo_db).execute("SELECT COUNT(*) FROM repair_orders").fetchone()[0] == 14
+    assert sqlite3.connect(demo_db).execute("SELECT COUNT(*) FROM repair_orders").fetchone()[0] == 18
 
 
 def test_queue_take_prints_the_number_and_how_many_are_ahead(demo_db):
@@ -71,7 +71,7 @@ def test_queue_take_prints_the_number_and_how_many_are_ahead(demo_db):
 
 def test_order_list_and_show_as_text_and_json(demo_db):
     listing = json.loads(deskapp("order", "list", "--db", str(demo_db), "--json").stdout)
-    assert len(listing) == 14 and listing[0]["number"] > listing[-1]["number"]
+    assert len(listing) == 18 and listing[0]["number"] > listing[-1]["number"]
     waiting = json.loads(deskapp("order", "list", "--state", "waiting_parts", "--db", str(demo_db), "--json").stdout)
     assert [o["state"] for o in waiting] == ["waiting_parts"]
     number = waiting[0]["number"]
@@ -158,7 +158,8 @@ def test_demo_leaves_orders_at_every_step_of_the_bench(demo_db):
     assert q("SELECT COUNT(*) FROM repair_orders WHERE state = 'received' AND assigned_engineer_id IS NULL") >= 1
     for state in ("diagnosing", "awaiting_approval", "in_repair", "waiting_parts", "return_unrepaired"):
         assert q(f"SELECT COUNT(*) FROM repair_orders WHERE state = '{state}'") >= 1, state
-    assert q("SELECT COUNT(*) FROM repair_orders WHERE state = 'return_unrepaired' AND quote_status = 'declined'") == 1
+    # declined: one to collect, one to ship back
+    assert q("SELECT COUNT(*) FROM repair_orders WHERE state = 'return_unrepaired' AND quote_status = 'declined'") == 2
     assert q("SELECT COUNT(*) FROM contact_attempts WHERE purpose = 'delay' AND before_promise = 1") == 1
     assert q("SELECT COUNT(*) FROM promises") == 1
     assert q("SELECT COUNT(*) FROM repair_orders WHERE state = 'ready' AND notified_at IS NULL") >= 1

@@ -281,3 +281,28 @@ def spawn_workers_of(kind, db, count, roles=("pay", "waive")):
         reports.append(json.loads(out))
     return reports
 
+
+
+def test_the_demo_has_orders_at_every_end_and_orders_waiting_to_reach_one(tmp_path):
+    from builders import fixed_clock
+
+    from deskapp.demo import build_demo
+
+    db = tmp_path / "demo.db"
+    build_demo(db, locale="en", clock=fixed_clock())
+    conn = sqlite3.connect(db)
+    q = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    paid = "(SELECT COALESCE(SUM(amount), 0) FROM payments WHERE order_id = o.id)"
+    fee = "(SELECT COALESCE(SUM(amount), 0) FROM charges WHERE order_id = o.id AND kind = 'inspection_fee')"
+    assert q("SELECT COUNT(*) FROM repair_orders WHERE state IN ('released', 'closed') AND outcome = 'repaired'") >= 2
+    assert q(f"SELECT COUNT(*) FROM repair_orders o WHERE state = 'closed' AND quote_status = 'declined'"
+             f" AND return_method = 'collect' AND {fee} > 0 AND {paid} = {fee}") == 1  # returned, the fee paid
+    assert q("SELECT COUNT(*) FROM repair_orders o WHERE state = 'closed' AND unrepaired_reason = 'withdrawn'"
+             " AND EXISTS (SELECT 1 FROM events WHERE order_id = o.id AND kind = 'order.release')") == 1
+    assert q("SELECT COUNT(*) FROM repair_orders WHERE state = 'cancelled'") == 1
+    assert q("SELECT COUNT(*) FROM repair_orders o WHERE state = 'closed' AND return_method = 'ship'"
+             " AND EXISTS (SELECT 1 FROM events WHERE order_id = o.id AND kind = 'order.ship_back')") == 1
+    waiting = dict(conn.execute("SELECT return_method, COUNT(*) FROM repair_orders WHERE state = 'return_unrepaired'"
+                                " GROUP BY return_method").fetchall())
+    assert waiting == {"collect": 1, "ship": 1}  # the walks' declined returns
+    conn.close()
