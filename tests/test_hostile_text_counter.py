@@ -107,3 +107,36 @@ async def test_a_ready_order_walks_through_the_counter_shown_literally(tmp_path,
         assert app.screen.query_one("#earlier").row_count == 2
         assert shows(app, part(app)), screen_text(app)  # 蔡承恩's earlier repairs
         assert app.is_running and app.return_code is None
+
+
+TO_SHIP = f"R{NOW:%y%m}-00018"  # a declined return of the demo to be shipped back (劉怡君, a ViewPro 24F)
+
+
+async def test_a_return_shipped_back_and_a_withdrawal_show_stored_text_literally(tmp_path):
+    db = make_hostile_station(tmp_path / "s", "zh_TW")
+    app = new_app(db, "zh_TW", terminal="P1")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await sign_in(app, pilot, "張家豪")
+        await type_in(app, pilot, "voucher_number", TO_SHIP)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen_name(app) == "ShipBackScreen"
+        assert shows(app, "劉怡君" + SHOWN), screen_text(app)  # the summary: the customer as stored
+        await type_in(app, pilot, "shipping_amount", "150")
+        await pilot.press("ctrl+e")
+        await settle(app, pilot)
+        assert screen_name(app) == "FeesScreen"
+        await pilot.press("ctrl+w")  # a manager waives it, with a reason that holds markup
+        await settle(app, pilot)
+        await pilot.press(*"1234")
+        await type_in(app, pilot, "waive_reason", "[b]x[/b]")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen_name(app) == "ShipBackScreen"
+        assert shows(app, "[b]x[/b]"), screen_text(app)  # the waiver's reason, literally
+        await type_in(app, pilot, "carrier", "[red]貓[/red]")
+        await type_in(app, pilot, "tracking", "[@click=app.quit]T1[/]")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert screen_name(app) == "PickupScreen" and app.is_running
+    assert state_of(db, TO_SHIP) == "closed"
