@@ -64,7 +64,7 @@ def warranty_for(station, *, serial: str, product_line: str, invoice_no: str = "
 
 
 def _warranty(station, serial, product_line, invoice_no, part, causes):
-    purchase = find_purchase(station, serial=serial, invoice_no=invoice_no or None)
+    purchase = find_purchase(station, serial=serial, invoice_no=invoice_no or None, product_line=product_line)
     return station.policy.check_warranty(
         serial=serial,
         product_line=product_line,

@@ -7,6 +7,7 @@ the station's time zone.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -40,16 +41,19 @@ def from_db(text: str | None) -> dt.datetime | None:
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day-of-month ``months`` later, clamped to the month's end (Jan 31 + 1 -> Feb 28/29)."""
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, d))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+def period_end(start: dt.date, months: int) -> dt.date:
+    """The last day of a period of ``months`` months starting on ``start`` (a warranty, a
+    repair warranty): the day before the same date ``months`` later; where that date does not
+    exist (2024-02-29 + 12, 2025-11-30 + 3) the period ends on that month's last day
+    (2025-02-28, 2026-02-28)."""
+    if months < 1:
+        raise ValueError("a period of at least one month")
+    y, m = divmod(start.month - 1 + months, 12)
+    year, month = start.year + y, m + 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day > last:
+        return dt.date(year, month, last)
+    return dt.date(year, month, start.day) - dt.timedelta(days=1)
 
 
 def local_time(station, stamp: str | None) -> str:

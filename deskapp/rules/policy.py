@@ -12,7 +12,7 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 
-from deskapp.rules.dates import add_months
+from deskapp.rules.dates import period_end
 from deskapp.rules.errors import ConfigError, DomainError
 
 CAUSES = ("human_damage", "self_disassembly", "modification", "force_majeure", "liquid_damage")
@@ -167,7 +167,7 @@ class Policy:
         return None
 
     def warranty_end(self, purchased_on: dt.date) -> dt.date:
-        return add_months(purchased_on, self.warranty_months) - dt.timedelta(days=1)
+        return period_end(purchased_on, self.warranty_months)
 
     def check_warranty(
         self,
@@ -291,22 +291,24 @@ class Policy:
         )
 
     def onsite_visit(self, *, in_warranty: bool, contract_level: int | None = None) -> FeeDecision:
+        """An on-site engineer visit. A contract never makes it dearer than it is without one:
+        in warranty the visit is free whatever the contract; out of warranty a contract with
+        the on-site option names it, and one without the option gets the station's ordinary
+        out-of-warranty visit."""
         params = {"fee": self.money(self.onsite_visit_fee), "hours": self.onsite_visit_hours}
-        if contract_level is not None:
-            terms = self.contract(contract_level)
-            if not terms.onsite_option:
-                raise DomainError("error.contract_no_onsite", level=contract_level)
-            return FeeDecision(
-                reasons=(Reason("onsite_contract_option", {**params, "level": contract_level}),),
-                phrases=(Phrase("contract.onsite_option", params),),
-                amount=self.onsite_visit_fee,
-                kind="onsite_visit",
-            )
+        terms = self.contract(contract_level) if contract_level is not None else None
         if in_warranty:
             return FeeDecision(
                 reasons=(Reason("onsite_in_warranty"),),
                 phrases=(Phrase("policy.onsite_in_warranty"),),
                 amount=0,
+                kind="onsite_visit",
+            )
+        if terms is not None and terms.onsite_option:
+            return FeeDecision(
+                reasons=(Reason("onsite_contract_option", {**params, "level": contract_level}),),
+                phrases=(Phrase("contract.onsite_option", params),),
+                amount=self.onsite_visit_fee,
                 kind="onsite_visit",
             )
         return FeeDecision(
@@ -331,10 +333,12 @@ class Policy:
             "role": terms["handled_by"],
         }
         reasons = [Reason(f"contract_level{level}", params), Reason(f"handled_by_{terms['handled_by']}")]
+        # What the level includes comes from the policy data, not from the level's number.
         if terms["loaner"]:
             reasons.append(Reason("contract_loaner"))
         phrases = [Phrase(f"contract.level{level}", params)]
-        if terms["onsite_option"] and level == 2:
+        if terms["onsite_option"]:
+            reasons.append(Reason("contract_onsite", params))
             phrases.append(Phrase("contract.onsite_option", params))
         return ContractDecision(
             reasons=tuple(reasons),
@@ -370,17 +374,19 @@ class Policy:
             )
         return RepairWarrantyDecision(
             reasons=(Reason("repair_warranty_months", {"months": months}),),
-            phrases=(Phrase("repair_warranty.terms", {"months": months}),),
+            phrases=(Phrase("repair_warranty.terms" if self.rework_free else "repair_warranty.terms_charged",
+                            {"months": months}),),
             months=months,
         )
 
     def repair_warranty_end(self, released_on: dt.date, months: int) -> dt.date | None:
         if months <= 0:
             return None
-        return add_months(released_on, months) - dt.timedelta(days=1)
+        return period_end(released_on, months)
 
     def rework(self, *, released_on: dt.date, repair_warranty_months: int, today: dt.date, same_fault: bool) -> ReworkDecision:
-        """A returning device: free rework inside the repair warranty and on the original fault."""
+        """A returning device: inside the repair warranty and on the original fault the rework
+        is free if the policy says so (``rework.free_within_repair_warranty``)."""
         ends = self.repair_warranty_end(released_on, repair_warranty_months)
         target = self.rework_target_hours
         if ends is None:
@@ -389,11 +395,19 @@ class Policy:
             reasons = (Reason("rework_expired", {"ends": ends.isoformat()}),)
         elif not same_fault:
             reasons = (Reason("rework_other_fault"),)
+        elif not self.rework_free:
+            return ReworkDecision(
+                reasons=(Reason("rework_charged_by_policy", {"ends": ends.isoformat()}),),
+                phrases=(Phrase("rework.charged_by_policy"),),
+                free=False,
+                handling_target_hours=target,
+                repair_warranty_ends=ends,
+            )
         else:
             return ReworkDecision(
                 reasons=(Reason("rework_free", {"ends": ends.isoformat(), "hours": target}),),
                 phrases=(Phrase("rework.free", {"hours": target}),),
-                free=self.rework_free,
+                free=True,
                 handling_target_hours=target,
                 repair_warranty_ends=ends,
             )
