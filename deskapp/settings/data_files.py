@@ -29,7 +29,9 @@ class StationData:
 def load_station_data(station_dir: Path | None = None, locale: str | None = None, environ=None) -> StationData:
     """The station's configuration and policy, after every data file has been validated."""
     config = load_station_config(station_dir, locale, environ)
-    policy = _checked(str(station_dir) if station_dir is not None else None, _stamps(station_dir), config.locale)
+    # A station with none of its own policy or wording shares the check of the bundled files.
+    own = station_dir if station_dir is not None and any(p.is_file() for p in _own_files(station_dir)) else None
+    policy = _checked(str(own) if own is not None else None, _stamps(own), config.locale)
     station_toml = _station_toml(station_dir)
     for line in config.assignment:
         if line not in policy.product_lines:
@@ -43,16 +45,17 @@ def _station_toml(station_dir) -> Path:
     return own if own is not None and own.is_file() else data_path("station.toml")
 
 
+def _own_files(station_dir) -> list[Path]:
+    """The station's own policy and wording beside its file (station.toml is read apart)."""
+    d = Path(station_dir)
+    return [d / "policy.toml"] + [d / sub / f"{locale}.toml" for locale in LOCALES for sub in ("locales", "phrases")]
+
+
 def _files(station_dir) -> list[Path]:
-    files = [data_path(name) for name in ("station.toml", "policy.toml", "checklists.toml")]
+    files = [data_path(name) for name in ("policy.toml", "checklists.toml")]
     for locale in LOCALES:
         files += [data_path("locales", f"{locale}.toml"), data_path("phrases", f"{locale}.toml")]
-    if station_dir is not None:
-        d = Path(station_dir)
-        files += [d / "station.toml", d / "policy.toml"]
-        for locale in LOCALES:
-            files += [d / "locales" / f"{locale}.toml", d / "phrases" / f"{locale}.toml"]
-    return files
+    return files + (_own_files(station_dir) if station_dir is not None else [])
 
 
 def _stamps(station_dir) -> tuple:
