@@ -86,8 +86,8 @@ def cmd_demo(args, tr) -> int:
 
 def cmd_app(args, tr) -> int:
     """Start the app, after refusing a data file that is not valid and (read-only) a station
-    file it cannot use. The first run, with
-    no ``--db`` and no file at the default path yet, builds a demo station there and says so."""
+    file it cannot use. The first run, with no ``--db`` and no file at the default path yet,
+    builds a demo station there and says so."""
     from deskapp.settings.data_files import load_station_data
 
     explicit = getattr(args, "db", None) or (Path(os.environ["DESKAPP_DB"]) if os.environ.get("DESKAPP_DB") else None)

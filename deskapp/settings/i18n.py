@@ -75,7 +75,8 @@ def catalog_file(path: Path, prefix: str = "") -> dict[str, str]:
 
 @lru_cache(maxsize=64)
 def _catalog_file(path: str, prefix: str, stamp) -> dict[str, str]:
-    return _flatten(read_toml(Path(path)), prefix, path)
+    # Flattened without the prefix first, so a problem names the key as written in the file.
+    return {prefix + key: value for key, value in _flatten(read_toml(Path(path)), "", path).items()}
 
 
 def load_catalog(locale: str, overlay_dir: Path | None = None) -> dict[str, str]:

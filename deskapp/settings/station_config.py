@@ -202,15 +202,15 @@ def _service_hours(raw: dict, bad) -> ServiceHours:
     closed = raw.get("holidays", {}).get("closed", [])
     if not isinstance(closed, list):
         raise bad("holidays.closed", 'must be a list of dates such as "2026-10-10"')
-    days = set()
-    for value in closed:
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            days.add(value)  # a TOML date (2026-10-10 without quotes)
-            continue
+    return ServiceHours(tuple(week), frozenset(_date(value, bad) for value in closed))
+
+
+def _date(value, bad) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value  # a TOML date (2026-10-10 without quotes)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
-            days.add(dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None)
+            return dt.date.fromisoformat(value)
         except ValueError:
-            days.add(None)
-        if None in days:
-            raise bad("holidays.closed", f"{value!r} is not a date YYYY-MM-DD")
-    return ServiceHours(tuple(week), frozenset(days))
+            pass
+    raise bad("holidays.closed", f"{value!r} is not a date YYYY-MM-DD")
