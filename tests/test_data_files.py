@@ -150,6 +150,12 @@ def test_a_stations_own_wording_with_a_mistyped_key_or_a_stray_brace_is_refused(
     with refused("config.invalid_value", ConfigError) as err:
         load_station_data(tmp_path, "en")
     assert err.value.params["key"] == "signin.title"
+    (tmp_path / "locales" / "en.toml").unlink()
+    write_overlay(tmp_path, "phrases", "en", '[notify]\nrepaired = ["Hello"]\n')
+    with refused("config.invalid_value", ConfigError) as err:
+        load_station_data(tmp_path, "en")
+    assert err.value.params["key"] == "notify.repaired"  # as written in the phrases file
+    assert err.value.params["path"] == str(tmp_path / "phrases" / "en.toml")
 
 
 # --------------------------------------------------------------------------- station.toml
