@@ -118,3 +118,28 @@ def test_a_serial_with_no_record_is_still_refused_on_an_unknown_invoice(tmp_path
                 fault_reported="no picture"))
     finally:
         station.close()
+
+
+@pytest.mark.parametrize("free", [True, False])
+def test_the_repair_order_states_the_rework_terms_of_the_policy(tmp_path, clock, people, free):
+    """The A4 repair order's warranty scope follows ``rework.free_within_repair_warranty`` and
+    ``rework.handling_target_hours`` (it said "free, within 2 hours" whatever the policy)."""
+    from builders import ready_order
+
+    from deskapp.documents.a4 import repair_order_data
+
+    edit = None if free else ("free_within_repair_warranty = true\nhandling_target_hours = 2",
+                              "free_within_repair_warranty = false\nhandling_target_hours = 4")
+    station = open_station(tmp_path, clock, edit)
+    try:
+        actors, ids, customer = people(station)
+        import_sales(station, actors["manager"], tmp_path, SALES)
+        engineer = Actor(actors["engineer"].name, "T1", ids["engineer"], "engineer")
+        n = ready_order(station, actors["reception"], engineer, customer.id, serial="CAM-SOLD-1")
+        scope = repair_order_data(station, n)["warranty_scope"]
+        if free:
+            assert "free" in scope and "2 hours" in scope
+        else:
+            assert "free" not in scope and "charged" in scope and "4 hours" in scope
+    finally:
+        station.close()
