@@ -16,7 +16,8 @@ from pathlib import Path
 
 from deskapp.rules.dates import Clock, station_zone, system_clock
 from deskapp.settings.i18n import Translator, translator
-from deskapp.settings.station_config import StationConfig, load_station_config
+from deskapp.settings.data_files import load_station_data
+from deskapp.settings.station_config import StationConfig
 from deskapp.storage.store import Store
 
 
@@ -63,12 +64,13 @@ class Station:
     @classmethod
     def open(cls, path: str | Path, *, locale: str | None = None, clock: Clock = system_clock,
              create: bool = True) -> "Station":
-        """The station at ``path``. Its ``station.toml`` is read (and refused if invalid) before
-        the file is touched; the file itself is checked read-only before it is opened for
+        """The station at ``path``. Its data files (``station.toml``, ``policy.toml``, checklists,
+        catalogs) are read and validated (refused with the file and key named) before the file
+        is touched; the file itself is checked read-only before it is opened for
         writing (see ``Store``). A missing file becomes a new station only if ``create``."""
         path = Path(path)
-        config = load_station_config(path.parent, locale)
-        return cls(Store(path, create=create), config, None, clock)
+        data = load_station_data(path.parent, locale)  # every data file, validated (ConfigError)
+        return cls(Store(path, create=create), data.config, data.policy, clock)
 
     @classmethod
     def open_if_current(cls, path: str | Path, *, locale: str | None = None, clock: Clock = system_clock):
@@ -79,6 +81,7 @@ class Station:
         path = Path(path)
         if not path.is_file():
             return None
+        data = load_station_data(path.parent, locale)
         store = Store(path, migrate=False)
         try:
             current = store.schema_version() == SCHEMA_VERSION
@@ -87,7 +90,7 @@ class Station:
         if not current:
             store.close()
             return None
-        return cls(store, load_station_config(path.parent, locale), None, clock)
+        return cls(store, data.config, data.policy, clock)
 
     @property
     def directory(self) -> Path:
@@ -95,7 +98,8 @@ class Station:
 
     @cached_property
     def policy(self):
-        """The station's policy, read on first use (signing in does not need it)."""
+        """The station's policy (``open`` has already read and validated it; a Station built
+        directly reads it on first use)."""
         from deskapp.settings.policy_file import load_policy
 
         return load_policy(self.directory)
@@ -112,6 +116,11 @@ class Station:
 
     def today(self) -> dt.date:
         return self.local_now().date()
+
+    @property
+    def service_hours(self):
+        """When the station is open (``[service_hours]`` and ``[holidays]`` of station.toml)."""
+        return self.config.service_hours
 
     def close(self) -> None:
         self.store.close()

@@ -58,15 +58,51 @@ def test_warranty_has_ended_the_day_after():
     assert "NT$800" in phrases[0] and "sign or stamp the quote" in phrases[0]
 
 
-def test_a_leap_day_purchase_is_covered_to_february_27_and_ends_on_the_28th():
-    """One year from 2024-02-29: its anniversary falls on 2025-02-28 (the month's end, as for
-    any month that lacks the day), so, as for every purchase, the last covered day is the day
-    before it -- 365 days, like any other year."""
+def test_a_leap_day_purchase_is_covered_to_the_end_of_february():
+    """One year from 2024-02-29: 2025-02-29 does not exist, so the period ends on that
+    month's last day, 2025-02-28 (not the day before the clamped anniversary)."""
     sale = PurchaseFacts(serial="X-1", purchased_on=dt.date(2024, 2, 29))
-    last_day = check(dt.date(2025, 2, 27), purchase=sale)
-    assert last_day.status == "in_warranty" and last_day.warranty_ends == dt.date(2025, 2, 27)
-    assert check(dt.date(2025, 2, 28), purchase=sale).status == "out_of_warranty"
-    assert (last_day.warranty_ends - sale.purchased_on).days + 1 == 365
+    last_day = check(dt.date(2025, 2, 28), purchase=sale)
+    assert last_day.status == "in_warranty" and last_day.warranty_ends == dt.date(2025, 2, 28)
+    assert "until 2025-02-28" in explain_everywhere(last_day)[0][0]
+    assert check(dt.date(2025, 3, 1), purchase=sale).status == "out_of_warranty"
+
+
+@pytest.mark.parametrize("start,months,ends", [
+    ("2024-02-29", 12, "2025-02-28"),  # no 2025-02-29: February's last day
+    ("2024-02-28", 12, "2025-02-27"),  # the date exists: the day before it
+    ("2023-02-28", 12, "2024-02-27"),  # a leap year ahead: still the day before
+    ("2024-02-29", 48, "2028-02-28"),  # four years on, 2028-02-29 exists: the day before
+    ("2025-01-31", 12, "2026-01-30"),
+    ("2025-12-31", 12, "2026-12-30"),  # across the year
+    ("2025-03-31", 12, "2026-03-30"),
+])
+def test_the_warranty_period_at_month_ends(start, months, ends):
+    policy = policy_from_dict({**_raw(), "warranty": {**_raw()["warranty"], "months": months}})
+    assert policy.warranty_end(dt.date.fromisoformat(start)) == dt.date.fromisoformat(ends)
+
+
+@pytest.mark.parametrize("released,months,ends", [
+    ("2025-11-30", 3, "2026-02-28"),  # no 2026-02-30: February's last day
+    ("2027-11-30", 3, "2028-02-29"),  # a leap February: its last day
+    ("2025-11-29", 3, "2026-02-28"),  # no 2026-02-29 either
+    ("2025-11-28", 3, "2026-02-27"),  # the date exists: the day before it
+    ("2026-01-31", 1, "2026-02-28"),
+    ("2026-03-31", 1, "2026-04-30"),  # April has no 31st
+    ("2026-01-30", 1, "2026-02-28"),
+    ("2026-08-31", 2, "2026-10-30"),  # October 31 exists: the day before
+    ("2026-10-31", 2, "2026-12-30"),
+    ("2026-12-31", 2, "2027-02-28"),  # across the year into February
+])
+def test_the_repair_warranty_at_month_ends(released, months, ends):
+    day = dt.date.fromisoformat(released)
+    assert POLICY.repair_warranty_end(day, months) == dt.date.fromisoformat(ends)
+    last = POLICY.rework(released_on=day, repair_warranty_months=months, today=dt.date.fromisoformat(ends),
+                         same_fault=True)
+    assert last.free and last.repair_warranty_ends == dt.date.fromisoformat(ends)
+    after = POLICY.rework(released_on=day, repair_warranty_months=months,
+                          today=dt.date.fromisoformat(ends) + dt.timedelta(days=1), same_fault=True)
+    assert not after.free
 
 
 # ---- evidence
@@ -163,17 +199,28 @@ def test_contract_level_1_factory_repair_by_customer_service_engineer():
                                                                           "customer_service_engineer")
     reasons, phrases = explain_everywhere(c)
     assert "15-30 days" in reasons[0] and "customer-service engineer" in reasons[1]
-    with refused("error.contract_no_onsite", DomainError):
-        POLICY.onsite_visit(in_warranty=False, contract_level=1)
+    assert len(reasons) == 2 and len(phrases) == 1  # no loaner, no on-site option
+    # A level 1 customer out of warranty still has the visit any customer has, at the same fee.
+    visit = POLICY.onsite_visit(in_warranty=False, contract_level=1)
+    assert visit.amount == POLICY.onsite_visit(in_warranty=False).amount == 6000
 
 
 def test_contract_level_2_loaner_and_paid_onsite_option_by_technical_engineer():
     c = POLICY.contract(2)
     assert c.loaner and c.onsite_option and c.onsite_fee == 6000 and c.handled_by == "technical_engineer"
     reasons, phrases = explain_everywhere(c)
-    assert "loaner" in reasons[0] and "technical engineer" in reasons[1]
-    assert any("NT$6,000" in p for p in phrases)
-    assert POLICY.onsite_visit(in_warranty=True, contract_level=2).amount == 6000
+    assert "Level 2" in reasons[0] and "technical engineer" in reasons[1]
+    assert any("loaner" in r for r in reasons) and any("NT$6,000" in r for r in reasons)
+    assert any("NT$6,000" in p and "on site" in p for p in phrases)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_an_onsite_visit_never_costs_more_with_a_contract_than_without(level):
+    for in_warranty in (True, False):
+        without = POLICY.onsite_visit(in_warranty=in_warranty).amount
+        assert POLICY.onsite_visit(in_warranty=in_warranty, contract_level=level).amount <= without
+    assert POLICY.onsite_visit(in_warranty=True, contract_level=level).amount == 0
+    explain_everywhere(POLICY.onsite_visit(in_warranty=False, contract_level=level))
 
 
 def test_contract_level_3_custom_by_project_engineer():
@@ -181,6 +228,21 @@ def test_contract_level_3_custom_by_project_engineer():
     assert c.handled_by == "project_engineer" and c.loaner
     reasons, phrases = explain_everywhere(c)
     assert "project engineer" in reasons[1] and "24/7" in phrases[0]
+    # Level 3 has the on-site option in policy.toml: its explanation says so.
+    assert c.onsite_option and c.onsite_fee == 6000
+    assert any("NT$6,000" in r for r in reasons)
+    assert any("on site" in p and "NT$6,000" in p for p in phrases)
+
+
+def test_what_a_contract_level_includes_follows_the_policy_data():
+    raw = _raw()
+    raw["contracts"]["2"]["onsite_option"] = False
+    raw["contracts"]["1"]["onsite_option"] = True
+    policy = policy_from_dict(raw)
+    _, two = policy.contract(2).explain(translator("en"))
+    assert not any("on site" in p for p in two)
+    _, one = policy.contract(1).explain(translator("en"))
+    assert any("on site" in p for p in one)
 
 
 def test_unknown_contract_level():
@@ -237,6 +299,24 @@ def test_rework_on_another_fault_is_charged():
                              same_fault=False)
     assert not decision.free
     assert "Not the original fault" in explain_everywhere(decision)[0][0]
+
+
+def test_a_station_whose_policy_charges_reworks_says_so():
+    raw = _raw()
+    raw["rework"]["free_within_repair_warranty"] = False
+    policy = policy_from_dict(raw)
+    decision = policy.rework(released_on=dt.date(2026, 9, 1), repair_warranty_months=3, today=dt.date(2026, 9, 2),
+                             same_fault=True)
+    assert not decision.free
+    reasons, phrases = explain_everywhere(decision)
+    assert not any("free" in t.lower() for t in reasons + phrases)
+    assert "charges reworks" in reasons[0] and "charged" in phrases[0]
+    _, terms = explain_everywhere(policy.repair_warranty(3))
+    assert not any("free" in t.lower() for t in terms) and "charged" in terms[0]
+    for locale in LOCALES:  # the Chinese wording does not promise a free rework either
+        texts = [t for group in decision.explain(translator(locale)) for t in group]
+        texts += policy.repair_warranty(3).explain(translator(locale))[1]
+        assert not any("免費" in t or "免费" in t for t in texts), texts
 
 
 def test_rework_after_a_no_warranty_repair_is_charged():

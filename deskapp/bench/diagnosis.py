@@ -7,11 +7,11 @@ import json
 
 from deskapp.orders.model import get_order, locked_row
 from deskapp.records.devices import get_device
-from deskapp.records.purchases import find_purchase
+from deskapp.records.purchases import purchase_by_id
 from deskapp.rules import validate
 from deskapp.rules.dates import from_db, to_db
 from deskapp.rules.errors import DomainError
-from deskapp.rules.policy import CAUSES, PurchaseFacts, Reason, WarrantyDecision
+from deskapp.rules.policy import CAUSES, Reason, WarrantyDecision
 from deskapp.storage import events
 
 
@@ -54,14 +54,21 @@ def _recheck(station, order, device, causes) -> WarrantyDecision:
                                     status="in_warranty", chargeable=True)
         return WarrantyDecision(reasons=(Reason("rework_free_order"),), phrases=(), status="in_warranty",
                                 chargeable=False)
-    purchase = find_purchase(station, serial=device.serial)
+    # The sale recorded at intake (found by serial or by invoice then), not a new look-up by
+    # serial: on an invoice-only station that finds nothing and the order would turn chargeable.
+    purchase = recorded_purchase(station, order.id)
     intake_day = from_db(order.created_at).astimezone(station.tz).date()
-    facts = purchase.facts() if purchase else PurchaseFacts(device.serial, intake_day)
     if purchase is None:  # taken in out of warranty without a record (policy allowed it)
         return station.policy.out_of_warranty(device.product_line, (Reason("no_purchase_record_accepted",
                                                                             {"serial": device.serial}),))
-    return station.policy.check_warranty(serial=device.serial, product_line=device.product_line, purchase=facts,
-                                         today=intake_day, causes=causes)
+    return station.policy.check_warranty(serial=device.serial, product_line=device.product_line,
+                                         purchase=purchase.facts(), today=intake_day, causes=causes)
+
+
+def recorded_purchase(station, order_id: int):
+    """The purchase record the order was taken in on (None: taken in without one)."""
+    row = station.store.query_one("SELECT purchase_id FROM repair_orders WHERE id = ?", (order_id,))
+    return purchase_by_id(station, row["purchase_id"] if row is not None else None)
 
 
 def diagnoses(station, order_id: int) -> list[dict]:

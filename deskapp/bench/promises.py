@@ -55,3 +55,11 @@ def current_due(order) -> tuple[str, dt.datetime | None]:
     if str(order.state) in ("received", "diagnosing"):
         return "inspection", from_db(order.inspection_due_at)
     return "completion", from_db(order.promised_at)
+
+
+def open_minutes_left(station, due: dt.datetime, now: dt.datetime | None = None) -> int:
+    """Open minutes from now until ``due`` by the station's service hours and holidays
+    (negative once it has passed): what a promise really leaves the bench. A promise at 09:10
+    on Monday seen at 17:25 on Friday has 15 minutes left, not almost three days."""
+    now = station.now() if now is None else now
+    return station.service_hours.open_minutes_between(now.astimezone(station.tz), due.astimezone(station.tz))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from deskapp.bench.promises import open_minutes_left
 from deskapp.orders.model import get_order
 from deskapp.orders.moves import assign_engineer
 from deskapp.orders.reads import WITH_PARTIES
@@ -39,11 +40,13 @@ class WorkItem:
 
 def _item(station, row, now: dt.datetime) -> WorkItem:
     due = from_db(row["due_at"])
-    left = None if due is None else int((due - now).total_seconds() // 60)
+    # Minutes left count the station's open time only (service hours, holidays).
+    left = None if due is None else open_minutes_left(station, due, now)
     if left is None:
         status = "ok"
-    elif left < 0:
+    elif due <= now:
         status = "overdue"
+        left = min(left, -1)  # passed, even if no open minute has gone by since
     elif left <= station.policy.at_risk_minutes:
         status = "at_risk"
     else:

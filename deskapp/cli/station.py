@@ -85,11 +85,17 @@ def cmd_demo(args, tr) -> int:
 
 
 def cmd_app(args, tr) -> int:
-    """Start the app, after refusing (read-only) a file it cannot use. The first run, with
-    no ``--db`` and no file at the default path yet, builds a demo station there and says so."""
+    """Start the app, after refusing a data file that is not valid and (read-only) a station
+    file it cannot use. The first run, with no ``--db`` and no file at the default path yet,
+    builds a demo station there and says so."""
+    from deskapp.settings.data_files import load_station_data
+
     explicit = getattr(args, "db", None) or (Path(os.environ["DESKAPP_DB"]) if os.environ.get("DESKAPP_DB") else None)
     path = explicit or default_db_path()
     locale = getattr(args, "locale", None)
+    # Every data file beside the station (and bundled) is validated before the app starts: a
+    # broken one is one line on stderr naming the file and the key, and exit 3.
+    load_station_data(path.parent, locale)
     if explicit is not None:
         check_station_file(path)
     elif not check_station_file(path, create=True):

@@ -3,7 +3,6 @@ same snapshot the order is written from; refusals recorded, no order created."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, field
 
@@ -64,7 +63,7 @@ def warranty_for(station, *, serial: str, product_line: str, invoice_no: str = "
 
 
 def _warranty(station, serial, product_line, invoice_no, part, causes):
-    purchase = find_purchase(station, serial=serial, invoice_no=invoice_no or None)
+    purchase = find_purchase(station, serial=serial, invoice_no=invoice_no or None, product_line=product_line)
     return station.policy.check_warranty(
         serial=serial,
         product_line=product_line,
@@ -73,15 +72,6 @@ def _warranty(station, serial, product_line, invoice_no, part, causes):
         part=part,
         causes=causes,
     ), purchase
-
-
-def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
-    day = start
-    while days > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day.replace(hour=17, minute=30, second=0, microsecond=0)
 
 
 def create_order(station, actor, data: IntakeInput, *, rework_of: int | None = None, free_rework: bool = False) -> RepairOrder:
@@ -135,13 +125,15 @@ def _insert_order(conn, station, actor, data, customer, serial, accepted, fault_
                   rework_of, free_rework) -> RepairOrder:
     decision, purchase = accepted
     level = customer["contract_level"]
-    local_now = station.local_now()
+    # Promises follow the station's service hours and holidays (station.toml): working days
+    # are its open days, ending at that day's close; minutes are open minutes.
+    local_now, hours = station.local_now(), station.service_hours
     if free_rework:
-        promised = local_now + dt.timedelta(hours=station.policy.rework_target_hours)
+        promised = hours.minutes_later(local_now, station.policy.rework_target_hours * 60)
     else:
-        promised = add_working_days(local_now, station.policy.product_lines[data.product_line]["completion_days"])
+        promised = hours.working_days_later(local_now, station.policy.product_lines[data.product_line]["completion_days"])
     now = to_db(station.now())
-    inspection_due = to_db(station.now() + dt.timedelta(minutes=station.policy.inspection_estimate_minutes))
+    inspection_due = to_db(hours.minutes_later(local_now, station.policy.inspection_estimate_minutes))
     reasons_json = _reasons_json(decision)
     device = upsert_device(
         conn, station, actor, product_line=data.product_line, serial=serial, brand=data.brand, model=data.model,

@@ -57,8 +57,12 @@ def _record(row) -> PurchaseRecord:
     )
 
 
-def find_purchase(station, *, serial: str | None = None, invoice_no: str | None = None) -> PurchaseRecord | None:
-    """The newest sale of this serial (or, failing that, on this invoice) the policy accepts as evidence."""
+def find_purchase(station, *, serial: str | None = None, invoice_no: str | None = None,
+                  product_line: str | None = None) -> PurchaseRecord | None:
+    """The sale the policy accepts as evidence: the newest sale of this serial; failing that,
+    the sale on this invoice -- the line with this serial if the invoice has one, else its
+    line of this product line (the seller's export may carry another serial for the unit
+    the customer holds the invoice of). None if neither finds one."""
     evidence = station.policy.evidence
     if serial and "serial" in evidence:
         row = station.store.query_one(
@@ -67,15 +71,25 @@ def find_purchase(station, *, serial: str | None = None, invoice_no: str | None 
         if row is not None:
             return _record(row)
     if invoice_no and "invoice" in evidence:
-        params: tuple = (invoice_no.strip().upper(),)
-        sql = "SELECT * FROM purchases WHERE invoice_no = ?"
-        if serial:
-            sql += " AND serial = ?"
-            params += (serial,)
-        row = station.store.query_one(sql + " ORDER BY purchased_on DESC LIMIT 1", params)
-        if row is not None:
-            return _record(row)
+        rows = station.store.query(
+            "SELECT * FROM purchases WHERE invoice_no = ? ORDER BY purchased_on DESC, id DESC",
+            (invoice_no.strip().upper(),),
+        )
+        for row in rows:
+            if serial and row["serial"] == serial:
+                return _record(row)
+        for row in rows:
+            if not serial or product_line is None or row["product_line"] == product_line:
+                return _record(row)
     return None
+
+
+def purchase_by_id(station, purchase_id: int | None) -> PurchaseRecord | None:
+    """The sale recorded on an order at intake (``repair_orders.purchase_id``)."""
+    if purchase_id is None:
+        return None
+    row = station.store.query_one("SELECT * FROM purchases WHERE id = ?", (purchase_id,))
+    return _record(row) if row is not None else None
 
 
 @dataclass(frozen=True)

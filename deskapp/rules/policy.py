@@ -12,7 +12,7 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 
-from deskapp.rules.dates import add_months
+from deskapp.rules.dates import period_end
 from deskapp.rules.errors import ConfigError, DomainError
 
 CAUSES = ("human_damage", "self_disassembly", "modification", "force_majeure", "liquid_damage")
@@ -167,7 +167,7 @@ class Policy:
         return None
 
     def warranty_end(self, purchased_on: dt.date) -> dt.date:
-        return add_months(purchased_on, self.warranty_months) - dt.timedelta(days=1)
+        return period_end(purchased_on, self.warranty_months)
 
     def check_warranty(
         self,
@@ -291,22 +291,24 @@ class Policy:
         )
 
     def onsite_visit(self, *, in_warranty: bool, contract_level: int | None = None) -> FeeDecision:
+        """An on-site engineer visit. A contract never makes it dearer than it is without one:
+        in warranty the visit is free whatever the contract; out of warranty a contract with
+        the on-site option names it, and one without the option gets the station's ordinary
+        out-of-warranty visit."""
         params = {"fee": self.money(self.onsite_visit_fee), "hours": self.onsite_visit_hours}
-        if contract_level is not None:
-            terms = self.contract(contract_level)
-            if not terms.onsite_option:
-                raise DomainError("error.contract_no_onsite", level=contract_level)
-            return FeeDecision(
-                reasons=(Reason("onsite_contract_option", {**params, "level": contract_level}),),
-                phrases=(Phrase("contract.onsite_option", params),),
-                amount=self.onsite_visit_fee,
-                kind="onsite_visit",
-            )
+        terms = self.contract(contract_level) if contract_level is not None else None
         if in_warranty:
             return FeeDecision(
                 reasons=(Reason("onsite_in_warranty"),),
                 phrases=(Phrase("policy.onsite_in_warranty"),),
                 amount=0,
+                kind="onsite_visit",
+            )
+        if terms is not None and terms.onsite_option:
+            return FeeDecision(
+                reasons=(Reason("onsite_contract_option", {**params, "level": contract_level}),),
+                phrases=(Phrase("contract.onsite_option", params),),
+                amount=self.onsite_visit_fee,
                 kind="onsite_visit",
             )
         return FeeDecision(
@@ -331,10 +333,12 @@ class Policy:
             "role": terms["handled_by"],
         }
         reasons = [Reason(f"contract_level{level}", params), Reason(f"handled_by_{terms['handled_by']}")]
+        # What the level includes comes from the policy data, not from the level's number.
         if terms["loaner"]:
             reasons.append(Reason("contract_loaner"))
         phrases = [Phrase(f"contract.level{level}", params)]
-        if terms["onsite_option"] and level == 2:
+        if terms["onsite_option"]:
+            reasons.append(Reason("contract_onsite", params))
             phrases.append(Phrase("contract.onsite_option", params))
         return ContractDecision(
             reasons=tuple(reasons),
@@ -370,17 +374,19 @@ class Policy:
             )
         return RepairWarrantyDecision(
             reasons=(Reason("repair_warranty_months", {"months": months}),),
-            phrases=(Phrase("repair_warranty.terms", {"months": months}),),
+            phrases=(Phrase("repair_warranty.terms" if self.rework_free else "repair_warranty.terms_charged",
+                            {"months": months}),),
             months=months,
         )
 
     def repair_warranty_end(self, released_on: dt.date, months: int) -> dt.date | None:
         if months <= 0:
             return None
-        return add_months(released_on, months) - dt.timedelta(days=1)
+        return period_end(released_on, months)
 
     def rework(self, *, released_on: dt.date, repair_warranty_months: int, today: dt.date, same_fault: bool) -> ReworkDecision:
-        """A returning device: free rework inside the repair warranty and on the original fault."""
+        """A returning device: inside the repair warranty and on the original fault the rework
+        is free if the policy says so (``rework.free_within_repair_warranty``)."""
         ends = self.repair_warranty_end(released_on, repair_warranty_months)
         target = self.rework_target_hours
         if ends is None:
@@ -389,11 +395,19 @@ class Policy:
             reasons = (Reason("rework_expired", {"ends": ends.isoformat()}),)
         elif not same_fault:
             reasons = (Reason("rework_other_fault"),)
+        elif not self.rework_free:
+            return ReworkDecision(
+                reasons=(Reason("rework_charged_by_policy", {"ends": ends.isoformat()}),),
+                phrases=(Phrase("rework.charged_by_policy"),),
+                free=False,
+                handling_target_hours=target,
+                repair_warranty_ends=ends,
+            )
         else:
             return ReworkDecision(
                 reasons=(Reason("rework_free", {"ends": ends.isoformat(), "hours": target}),),
                 phrases=(Phrase("rework.free", {"hours": target}),),
-                free=self.rework_free,
+                free=True,
                 handling_target_hours=target,
                 repair_warranty_ends=ends,
             )
@@ -408,46 +422,117 @@ class Policy:
 
 # --------------------------------------------------------------------------- loading
 
+# The largest amount a fee in the policy may be (NT$1,000,000): a typo of a few zeros is
+# refused when the file loads, not at the first intake that charges it.
+MAX_FEE = 1_000_000
 
-def _need(raw: dict, path: str, kind, where: str):
+# Every key the policy file may have, with its range; anything else is a typo and refused
+# (a mistyped key would otherwise be silently ignored and its default used).
+_TOP_KEYS = {"currency", "currency_symbol", "warranty", "grey_import", "fees", "product_lines", "contracts",
+             "repair_warranty", "rework", "pickup", "timing"}
+_TABLE_KEYS = {
+    "warranty": {"months", "evidence", "refuse_without_record", "exclusions", "chargeable_causes"},
+    "warranty.chargeable_causes": {"codes"},
+    "grey_import": {"patterns"},
+    "fees": {"onsite_visit", "onsite_visit_hours", "inspection"},
+    "repair_warranty": {"default_months", "allowed_months", "no_warranty_needs_consent"},
+    "rework": {"free_within_repair_warranty", "handling_target_hours"},
+    "pickup": {"wrong_voucher_codes_allowed", "holder_check_valid_minutes"},
+    "timing": {"inspection_estimate_minutes", "reassure_after_minutes", "complaint_answer_hours", "at_risk_minutes",
+               "quote_valid_days"},
+}
+_CONTRACT_KEYS = {"turnaround_days_min", "turnaround_days_max", "loaner", "onsite_option", "handled_by"}
+_LINE_KEYS = {"fee_category", "completion_days"}
+# (key, lowest, highest): whole numbers and the range that makes sense for each.
+_RANGES = {
+    "fees.onsite_visit": (0, MAX_FEE),
+    "fees.onsite_visit_hours": (1, 24),
+    "rework.handling_target_hours": (1, 72),
+    "timing.inspection_estimate_minutes": (1, 8 * 60),
+    "timing.reassure_after_minutes": (1, 8 * 60),
+    "timing.complaint_answer_hours": (1, 7 * 24),
+    "timing.at_risk_minutes": (0, 7 * 24 * 60),
+    "timing.quote_valid_days": (1, 365),
+    "pickup.wrong_voucher_codes_allowed": (1, 20),
+    "pickup.holder_check_valid_minutes": (1, 24 * 60),
+}
+
+
+def _node(raw: dict, path: str, where: str):
     node = raw
     for part in path.split("."):
         if not isinstance(node, dict) or part not in node:
             raise ConfigError("config.missing_key", path=where, key=path)
         node = node[part]
-    if kind is int and (isinstance(node, bool) or not isinstance(node, int)):
-        raise ConfigError("config.invalid_value", path=where, key=path, problem="must be a whole number")
-    if kind is not int and not isinstance(node, kind):
-        raise ConfigError("config.invalid_value", path=where, key=path, problem=f"must be a {kind.__name__}")
     return node
 
 
-def _non_negative(value: int, key: str, where: str) -> int:
-    if value < 0:
-        raise ConfigError("config.invalid_value", path=where, key=key, problem="must not be negative")
-    return value
+def _need(raw: dict, path: str, kind, where: str, lo: int | None = None, hi: int | None = None):
+    node = _node(raw, path, where)
+    if kind is int:
+        if isinstance(node, bool) or not isinstance(node, int):
+            raise ConfigError("config.invalid_value", path=where, key=path, problem="must be a whole number")
+        if (lo is not None and node < lo) or (hi is not None and node > hi):
+            raise ConfigError("config.invalid_value", path=where, key=path,
+                              problem=f"must be between {lo:,} and {hi:,} (it is {node:,})")
+        return node
+    if not isinstance(node, kind):
+        names = {str: "text", bool: "true or false", list: "list", dict: "table"}
+        raise ConfigError("config.invalid_value", path=where, key=path, problem=f"must be {names.get(kind, kind.__name__)}")
+    if kind is str and not node.strip():
+        raise ConfigError("config.invalid_value", path=where, key=path, problem="must not be empty")
+    return node
+
+
+def _no_unknown_keys(table: dict, allowed: set[str], prefix: str, where: str) -> None:
+    for key in table:
+        if key not in allowed:
+            raise ConfigError("config.invalid_value", path=where, key=f"{prefix}{key}",
+                              problem=f"is not a known key; known: {', '.join(sorted(allowed))}")
 
 
 def policy_from_dict(raw: dict, where: str = "policy.toml") -> Policy:
-    """Validate a parsed policy file; every problem names the key that is wrong."""
+    """Validate a parsed policy file, types and ranges; every problem names the key that is wrong."""
 
     def bad(key: str, problem: str) -> ConfigError:
         return ConfigError("config.invalid_value", path=where, key=key, problem=problem)
 
-    months = _need(raw, "warranty.months", int, where)
-    if not 1 <= months <= 120:
-        raise bad("warranty.months", "must be between 1 and 120")
+    def ranged(key: str) -> int:
+        lo, hi = _RANGES[key]
+        return _need(raw, key, int, where, lo, hi)
+
+    _no_unknown_keys(raw, _TOP_KEYS, "", where)
+    for table, allowed in _TABLE_KEYS.items():
+        if table in ("warranty.chargeable_causes",):
+            continue
+        _no_unknown_keys(_need(raw, table, dict, where), allowed, f"{table}.", where)
+    _no_unknown_keys(_need(raw, "warranty.chargeable_causes", dict, where), _TABLE_KEYS["warranty.chargeable_causes"],
+                     "warranty.chargeable_causes.", where)
+    currency = _need(raw, "currency", str, where)
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise bad("currency", "must be a three-letter currency code such as TWD")
+    symbol = _need(raw, "currency_symbol", str, where)
+    if len(symbol) > 5:
+        raise bad("currency_symbol", "must be at most 5 characters")
+    months = _need(raw, "warranty.months", int, where, 1, 120)
     evidence = tuple(_need(raw, "warranty.evidence", list, where))
-    if not evidence or not set(evidence) <= {"invoice", "serial"}:
+    if not evidence or not all(isinstance(e, str) for e in evidence) or not set(evidence) <= {"invoice", "serial"}:
         raise bad("warranty.evidence", 'must list "invoice" and/or "serial"')
     excluded: dict[str, str] = {}
-    for i, exc in enumerate(raw.get("warranty", {}).get("exclusions", [])):
+    exclusions = raw["warranty"].get("exclusions", [])
+    if not isinstance(exclusions, list):
+        raise bad("warranty.exclusions", "must be a list of [[warranty.exclusions]] tables")
+    for i, exc in enumerate(exclusions):
+        if not isinstance(exc, dict):
+            raise bad(f"warranty.exclusions[{i}]", "must be a table with code and parts")
+        _no_unknown_keys(exc, {"code", "parts"}, f"warranty.exclusions[{i}].", where)
         code = exc.get("code")
         if code != "consumable":
             raise bad(f"warranty.exclusions[{i}].code", 'only "consumable" is known')
         parts = exc.get("parts")
-        if not isinstance(parts, list) or not all(isinstance(p, str) and p for p in parts):
-            raise bad(f"warranty.exclusions[{i}].parts", "must be a list of part names")
+        if not isinstance(parts, list) or not all(isinstance(p, str) and re.fullmatch(r"[a-z][a-z0-9_]{0,40}", p)
+                                                  for p in parts):
+            raise bad(f"warranty.exclusions[{i}].parts", "must be a list of part names (lower-case letters, digits, _)")
         for part in parts:
             excluded[part] = code
     causes = tuple(_need(raw, "warranty.chargeable_causes.codes", list, where))
@@ -455,35 +540,52 @@ def policy_from_dict(raw: dict, where: str = "policy.toml") -> Policy:
     if unknown:
         raise bad("warranty.chargeable_causes.codes", f"unknown cause {unknown[0]!r}; known: {', '.join(CAUSES)}")
     grey = []
-    for i, item in enumerate(raw.get("grey_import", {}).get("patterns", [])):
+    patterns = raw["grey_import"].get("patterns", [])
+    if not isinstance(patterns, list):
+        raise bad("grey_import.patterns", "must be a list of [[grey_import.patterns]] tables")
+    for i, item in enumerate(patterns):
+        if not isinstance(item, dict):
+            raise bad(f"grey_import.patterns[{i}]", "must be a table with pattern and market")
+        _no_unknown_keys(item, {"pattern", "market"}, f"grey_import.patterns[{i}].", where)
         pattern = item.get("pattern")
         if not isinstance(pattern, str) or not re.fullmatch(r"[A-Z0-9*?\-]{2,40}", pattern) or set(pattern) <= {"*", "?"}:
             raise bad(f"grey_import.patterns[{i}].pattern", "must be capital letters, digits, '-', '*' or '?' and not match everything")
-        grey.append((pattern, str(item.get("market", pattern))))
-    fees = {
-        name: _non_negative(_need(raw, f"fees.inspection.{name}", int, where), f"fees.inspection.{name}", where)
-        for name in _need(raw, "fees.inspection", dict, where)
-    }
+        market = item.get("market", pattern)
+        if not isinstance(market, str) or not market.strip() or len(market) > 60:
+            raise bad(f"grey_import.patterns[{i}].market", "must be a text of 1-60 characters")
+        grey.append((pattern, market))
+    fee_table = _need(raw, "fees.inspection", dict, where)
+    if not fee_table:
+        raise bad("fees.inspection", "at least one fee category is needed")
+    fees = {}
+    for name in fee_table:
+        if not re.fullmatch(r"[a-z][a-z0-9_]{1,30}", name):
+            raise bad(f"fees.inspection.{name}", "name must be lower-case letters, digits and _")
+        fees[name] = _need(raw, f"fees.inspection.{name}", int, where, 0, MAX_FEE)
     lines = {}
     for name, line in _need(raw, "product_lines", dict, where).items():
         if not re.fullmatch(r"[a-z][a-z0-9_]{1,30}", name):
             raise bad(f"product_lines.{name}", "name must be lower-case letters, digits and _")
+        if not isinstance(line, dict):
+            raise bad(f"product_lines.{name}", "must be a table with fee_category and completion_days")
+        _no_unknown_keys(line, _LINE_KEYS, f"product_lines.{name}.", where)
         category = _need(raw, f"product_lines.{name}.fee_category", str, where)
         if category not in fees:
             raise bad(f"product_lines.{name}.fee_category", f"no inspection fee for {category!r} in [fees.inspection]")
-        days = _need(raw, f"product_lines.{name}.completion_days", int, where)
-        if not 1 <= days <= 60:
-            raise bad(f"product_lines.{name}.completion_days", "must be between 1 and 60")
+        days = _need(raw, f"product_lines.{name}.completion_days", int, where, 1, 60)
         lines[name] = {"fee_category": category, "completion_days": days}
     if not lines:
         raise bad("product_lines", "at least one product line is needed")
     contracts = {}
-    for key in _need(raw, "contracts", dict, where):
+    for key, terms in _need(raw, "contracts", dict, where).items():
         if key not in ("1", "2", "3"):
             raise bad(f"contracts.{key}", "levels are 1, 2 and 3")
-        lo = _need(raw, f"contracts.{key}.turnaround_days_min", int, where)
-        hi = _need(raw, f"contracts.{key}.turnaround_days_max", int, where)
-        if lo < 0 or hi < lo:
+        if not isinstance(terms, dict):
+            raise bad(f"contracts.{key}", "must be a table")
+        _no_unknown_keys(terms, _CONTRACT_KEYS, f"contracts.{key}.", where)
+        lo = _need(raw, f"contracts.{key}.turnaround_days_min", int, where, 0, 365)
+        hi = _need(raw, f"contracts.{key}.turnaround_days_max", int, where, 0, 365)
+        if hi < lo:
             raise bad(f"contracts.{key}.turnaround_days_max", "must be at least turnaround_days_min")
         role = _need(raw, f"contracts.{key}.handled_by", str, where)
         if role not in ENGINEER_ROLES:
@@ -491,27 +593,29 @@ def policy_from_dict(raw: dict, where: str = "policy.toml") -> Policy:
         contracts[int(key)] = {
             "turnaround_days_min": lo,
             "turnaround_days_max": hi,
-            "loaner": bool(_need(raw, f"contracts.{key}.loaner", bool, where)),
-            "onsite_option": bool(_need(raw, f"contracts.{key}.onsite_option", bool, where)),
+            "loaner": _need(raw, f"contracts.{key}.loaner", bool, where),
+            "onsite_option": _need(raw, f"contracts.{key}.onsite_option", bool, where),
             "handled_by": role,
         }
     allowed = tuple(_need(raw, "repair_warranty.allowed_months", list, where))
-    if not allowed or not all(isinstance(m, int) and 1 <= m <= 24 for m in allowed):
+    if not allowed or not all(type(m) is int and 1 <= m <= 24 for m in allowed):  # type(): true is not 1
         raise bad("repair_warranty.allowed_months", "must list whole months between 1 and 24")
-    default = _need(raw, "repair_warranty.default_months", int, where)
+    if len(set(allowed)) != len(allowed):
+        raise bad("repair_warranty.allowed_months", "lists a month twice")
+    default = _need(raw, "repair_warranty.default_months", int, where, 1, 24)
     if default not in allowed:
         raise bad("repair_warranty.default_months", "must be one of allowed_months")
     return Policy(
-        currency=_need(raw, "currency", str, where),
-        currency_symbol=_need(raw, "currency_symbol", str, where),
+        currency=currency,
+        currency_symbol=symbol,
         warranty_months=months,
         evidence=evidence,
         refuse_without_record=_need(raw, "warranty.refuse_without_record", bool, where),
         excluded_parts=excluded,
         chargeable_causes=causes,
         grey_patterns=tuple(grey),
-        onsite_visit_fee=_non_negative(_need(raw, "fees.onsite_visit", int, where), "fees.onsite_visit", where),
-        onsite_visit_hours=_need(raw, "fees.onsite_visit_hours", int, where),
+        onsite_visit_fee=ranged("fees.onsite_visit"),
+        onsite_visit_hours=ranged("fees.onsite_visit_hours"),
         inspection_fees=fees,
         product_lines=lines,
         contracts=contracts,
@@ -519,14 +623,13 @@ def policy_from_dict(raw: dict, where: str = "policy.toml") -> Policy:
         repair_warranty_allowed=allowed,
         no_warranty_needs_consent=_need(raw, "repair_warranty.no_warranty_needs_consent", bool, where),
         rework_free=_need(raw, "rework.free_within_repair_warranty", bool, where),
-        rework_target_hours=_need(raw, "rework.handling_target_hours", int, where),
-        inspection_estimate_minutes=_need(raw, "timing.inspection_estimate_minutes", int, where),
-        reassure_after_minutes=_need(raw, "timing.reassure_after_minutes", int, where),
-        complaint_answer_hours=_need(raw, "timing.complaint_answer_hours", int, where),
-        at_risk_minutes=_need(raw, "timing.at_risk_minutes", int, where),
-        quote_valid_days=_need(raw, "timing.quote_valid_days", int, where),
-        wrong_voucher_codes_allowed=_need(raw, "pickup.wrong_voucher_codes_allowed", int, where),
-        holder_check_valid_minutes=_need(raw, "pickup.holder_check_valid_minutes", int, where),
+        rework_target_hours=ranged("rework.handling_target_hours"),
+        inspection_estimate_minutes=ranged("timing.inspection_estimate_minutes"),
+        reassure_after_minutes=ranged("timing.reassure_after_minutes"),
+        complaint_answer_hours=ranged("timing.complaint_answer_hours"),
+        at_risk_minutes=ranged("timing.at_risk_minutes"),
+        quote_valid_days=ranged("timing.quote_valid_days"),
+        wrong_voucher_codes_allowed=ranged("pickup.wrong_voucher_codes_allowed"),
+        holder_check_valid_minutes=ranged("pickup.holder_check_valid_minutes"),
         source=where,
     )
-

@@ -45,30 +45,51 @@ def normalise_locale(value: str) -> str | None:
     return None
 
 
-def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+def _flatten(table: dict, prefix: str = "", where: str = "") -> dict[str, str]:
     flat: dict[str, str] = {}
     for key, value in table.items():
         full = f"{prefix}{key}"
         if isinstance(value, dict):
-            flat.update(_flatten(value, full + "."))
+            flat.update(_flatten(value, full + ".", where))
         elif isinstance(value, str):
             flat[full] = value
+        elif where:
+            raise ConfigError("config.invalid_value", path=where, key=full, problem="must be text")
         else:
             raise ConfigError("config.catalog_value", key=full)
     return flat
+
+
+def catalog_file(path: Path, prefix: str = "") -> dict[str, str]:
+    """One catalog file, flattened (keys with ``prefix``); parsed once per process while the
+    file is unchanged, so the start-up check and the translators share the work. The dict
+    returned is shared: read it, copy it, never change it."""
+    path = Path(path)
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None  # read_toml says what is wrong
+    return _catalog_file(str(path), prefix, stamp)
+
+
+@lru_cache(maxsize=64)
+def _catalog_file(path: str, prefix: str, stamp) -> dict[str, str]:
+    # Flattened without the prefix first, so a problem names the key as written in the file.
+    return {prefix + key: value for key, value in _flatten(read_toml(Path(path)), "", path).items()}
 
 
 def load_catalog(locale: str, overlay_dir: Path | None = None) -> dict[str, str]:
     """All strings of one locale: interface strings plus ``phrase.*`` keys."""
     if locale not in LOCALES:
         raise ConfigError("config.unknown_locale", locale=locale, known=", ".join(LOCALES))
-    catalog = _flatten(read_toml(data_path("locales", f"{locale}.toml")))
-    catalog.update(_flatten(read_toml(data_path("phrases", f"{locale}.toml")), "phrase."))
+    catalog = dict(catalog_file(data_path("locales", f"{locale}.toml")))
+    catalog.update(catalog_file(data_path("phrases", f"{locale}.toml"), "phrase."))
     if overlay_dir is not None:
         for sub, prefix in (("locales", ""), ("phrases", "phrase.")):
             path = Path(overlay_dir) / sub / f"{locale}.toml"
             if path.is_file():
-                catalog.update(_flatten(read_toml(path), prefix))
+                catalog.update(catalog_file(path, prefix))
     return catalog
 
 

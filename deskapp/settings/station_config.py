@@ -6,16 +6,27 @@ directory (beside the station file) overrides it key by key.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deskapp.rules.dates import WEEKDAYS, ServiceHours, parse_period, station_zone
 from deskapp.rules.errors import ConfigError
 from deskapp.settings.files import data_path, read_toml
 from deskapp.settings.i18n import LOCALES, locale_from_environment, normalise_locale
 
 SERVICES = ("drop-off", "pickup", "inquiry")
 CONTACT_KEYS = ("phone", "fax", "email", "address", "hours", "line")
+LOCALIZED_KEYS = ("name", *CONTACT_KEYS)
+# Every key station.toml may have; anything else is a typo and refused, with its name.
+TOP_KEYS = ("name", "locale", "timezone", "numbers", "contact", "localized", "printer", "documents", "assignment",
+            "service_hours", "holidays")
+TABLE_KEYS = {"numbers": ("order_prefix", "queue_prefix"), "printer": ("url", "paper_mm", "encoding"),
+              "documents": ("pdf_font", "pdf_dir"), "contact": CONTACT_KEYS, "service_hours": WEEKDAYS,
+              "holidays": ("closed",)}
+# The hours the station keeps when station.toml says nothing: Mon-Fri 09:00-12:00, 13:00-17:30.
+DEFAULT_WEEK = tuple(((dt.time(9), dt.time(12)), (dt.time(13), dt.time(17, 30))) if i < 5 else () for i in range(7))
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -43,6 +54,7 @@ class StationConfig:
     pdf_font: str = ""  # a TrueType CJK font for A4 PDFs; empty: the first one found on this machine
     pdf_dir: str = ""  # where A4 PDFs are written; empty: "documents" beside the station file
     assignment: dict[str, list[str]] = field(default_factory=dict)
+    service_hours: ServiceHours = field(default_factory=lambda: ServiceHours(DEFAULT_WEEK))
 
     def text(self, key: str, locale: str) -> str:
         """A customer-facing value (name, address, hours) in ``locale``, falling back to the default."""
@@ -66,9 +78,27 @@ def load_station_config(station_dir: Path | None = None, locale: str | None = No
     def bad(key: str, problem: str) -> ConfigError:
         return ConfigError("config.invalid_value", path=where, key=key, problem=problem)
 
+    for key in raw:
+        if key not in TOP_KEYS:
+            raise bad(key, f"is not a known key; known: {', '.join(TOP_KEYS)}")
+    for table, keys in TABLE_KEYS.items():
+        value = raw.get(table, {})
+        if not isinstance(value, dict):
+            raise bad(table, "must be a table")
+        for key in value:
+            if key not in keys:
+                raise bad(f"{table}.{key}", f"is not a known key; known: {', '.join(keys)}")
     name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise bad("name", "must be a non-empty text")
+    if not isinstance(name, str) or not name.strip() or len(name) > 80:
+        raise bad("name", "must be a text of 1-80 characters")
+    timezone = raw.get("timezone", "Asia/Taipei")
+    if not isinstance(timezone, str):
+        raise bad("timezone", "must be a time zone name such as Asia/Taipei")
+    try:
+        station_zone(timezone)
+    except ValueError:
+        raise bad("timezone", f"{timezone!r} is not a known time zone; use a name such as Asia/Taipei") from None
+    service_hours = _service_hours(raw, bad)
     wanted = locale if locale is not None else raw.get("locale", "")
     if wanted:
         resolved = normalise_locale(str(wanted))
@@ -89,12 +119,24 @@ def load_station_config(station_dir: Path | None = None, locale: str | None = No
         queue_prefix[service] = letter
     if len(set(queue_prefix.values())) != len(queue_prefix):
         raise bad("numbers.queue_prefix", "each service needs its own letter")
-    contact = {k: str(raw.get("contact", {}).get(k, "")) for k in CONTACT_KEYS}
+    contact = {}
+    for k in CONTACT_KEYS:
+        value = raw.get("contact", {}).get(k, "")
+        if not isinstance(value, str) or len(value) > 200:
+            raise bad(f"contact.{k}", "must be a text of at most 200 characters")
+        contact[k] = value
     localized = {}
+    if not isinstance(raw.get("localized", {}), dict):
+        raise bad("localized", "must be a table")
     for loc, values in raw.get("localized", {}).items():
         if loc not in LOCALES or not isinstance(values, dict):
             raise bad(f"localized.{loc}", f"locale must be one of {', '.join(LOCALES)}")
-        localized[loc] = {k: str(v) for k, v in values.items()}
+        for k, v in values.items():
+            if k not in LOCALIZED_KEYS:
+                raise bad(f"localized.{loc}.{k}", f"is not a known key; known: {', '.join(LOCALIZED_KEYS)}")
+            if not isinstance(v, str) or not v.strip() or len(v) > 200:
+                raise bad(f"localized.{loc}.{k}", "must be a text of 1-200 characters")
+        localized[loc] = dict(values)
     printer = raw.get("printer", {})
     paper = printer.get("paper_mm", 80)
     if paper not in (58, 80):
@@ -109,14 +151,16 @@ def load_station_config(station_dir: Path | None = None, locale: str | None = No
     pdf_font = str(documents.get("pdf_font", "")).strip()
     pdf_dir = str(documents.get("pdf_dir", "")).strip()
     assignment = {}
+    if not isinstance(raw.get("assignment", {}), dict):
+        raise bad("assignment", "must be a table")
     for line, names in raw.get("assignment", {}).items():
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
             raise bad(f"assignment.{line}", "must be a list of engineer names")
         assignment[line] = names
     return StationConfig(
         name=name.strip(),
         locale=resolved,
-        timezone=str(raw.get("timezone", "Asia/Taipei")),
+        timezone=timezone,
         order_prefix=prefix,
         queue_prefix=queue_prefix,
         contact=contact,
@@ -127,4 +171,46 @@ def load_station_config(station_dir: Path | None = None, locale: str | None = No
         pdf_font=pdf_font,
         pdf_dir=pdf_dir,
         assignment=assignment,
+        service_hours=service_hours,
     )
+
+
+def _service_hours(raw: dict, bad) -> ServiceHours:
+    """[service_hours] mon..sun: lists of "HH:MM-HH:MM" periods in order (empty: closed);
+    [holidays] closed: "YYYY-MM-DD" dates the station is shut whatever the weekday."""
+    table = raw.get("service_hours", {})
+    week = []
+    for i, day in enumerate(WEEKDAYS):
+        if day not in table:
+            week.append(DEFAULT_WEEK[i])
+            continue
+        periods = table[day]
+        if not isinstance(periods, list) or not all(isinstance(p, str) for p in periods):
+            raise bad(f"service_hours.{day}", 'must be a list of periods such as "09:00-12:00" (empty: closed)')
+        parsed = []
+        for text in periods:
+            try:
+                parsed.append(parse_period(text))
+            except ValueError as exc:
+                raise bad(f"service_hours.{day}", str(exc)) from None
+        for (_, end), (begin, _) in zip(parsed, parsed[1:]):
+            if begin < end:
+                raise bad(f"service_hours.{day}", "periods must be in order and not overlap")
+        week.append(tuple(parsed))
+    if not any(week):
+        raise bad("service_hours", "the station must be open on at least one weekday")
+    closed = raw.get("holidays", {}).get("closed", [])
+    if not isinstance(closed, list):
+        raise bad("holidays.closed", 'must be a list of dates such as "2026-10-10"')
+    return ServiceHours(tuple(week), frozenset(_date(value, bad) for value in closed))
+
+
+def _date(value, bad) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value  # a TOML date (2026-10-10 without quotes)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise bad("holidays.closed", f"{value!r} is not a date YYYY-MM-DD")
