@@ -75,8 +75,9 @@ def advance(station, actor, number: str, action: str, **details) -> RepairOrder:
         )
         if cur.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as a tripwire
             raise DomainError("error.order_changed", number=row["number"])
-        if action in ("close", "cancel"):  # the customer's device passcode leaves with the order
+        if action in ("release", "close", "cancel"):  # the device passcode leaves with the device
             conn.execute("DELETE FROM device_passcodes WHERE order_id = ?", (row["id"],))
+            conn.execute("DELETE FROM voucher_codes_pending WHERE order_id = ?", (row["id"],))
         if action == "approve_quote":
             conn.execute(
                 "INSERT INTO charges (order_id, kind, amount, description, created_at) VALUES (?, 'quote', ?, ?, ?)",

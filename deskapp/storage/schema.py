@@ -359,6 +359,28 @@ def m005_pickup_counter(db) -> None:
         ],
     )
 
+@step
+def m006_sign_in_guard_and_voucher_codes(db) -> None:
+    _run(
+        db,
+        [
+            # Wrong PINs in a row per staff name (known or not), and until when that name is
+            # locked out: kept in the file, so the lock-out holds on every terminal and restart.
+            """CREATE TABLE sign_in_guard (
+                name TEXT PRIMARY KEY,
+                failures INTEGER NOT NULL DEFAULT 0,
+                locked_until TEXT)""",
+            # A voucher check code issued but not yet known to be on paper, sealed with the key
+            # beside the file (deskapp.storage.sealed): printed later, or shown once, then deleted.
+            """CREATE TABLE voucher_codes_pending (
+                order_id INTEGER PRIMARY KEY REFERENCES repair_orders(id),
+                sealed TEXT NOT NULL,
+                staff_id INTEGER REFERENCES staff(id),
+                issued_at TEXT NOT NULL)""",
+        ],
+    )
+
+
 SCHEMA_VERSION = len(STEPS)
 OUR_TABLES = {"meta", "_sqlite_migrations"}
 
