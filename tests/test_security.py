@@ -175,8 +175,9 @@ def test_killed_while_the_voucher_prints_the_paper_carries_a_working_code(tmp_pa
         assert printer.killed.is_set() and proc.returncode == -signal.SIGKILL
         paper = printed_code(printer.wait_for(1)[0])
         assert works(db, number, paper), "the paper carries a code the store does not accept"
+        assert len(events_of(db, "print.voucher_started")) == 1  # on record even though the process died
         outcomes = [json.loads(d)["outcome"] for _, _, d in events_of(db, "print.voucher")]
-        assert outcomes in (["sending"], ["sending", "printed"])  # on record even though the process died
+        assert outcomes in ([], ["printed"])
     finally:
         printer.close()
     again = PrinterListener()
@@ -185,7 +186,7 @@ def test_killed_while_the_voucher_prints_the_paper_carries_a_working_code(tmp_pa
                      "--db", str(db), "--locale", "en", stdin="1234\n")
         assert ok.returncode == 0, ok.stderr
         reprinted = printed_code(again.wait_for(1)[0])
-        assert (reprinted == paper) == (outcomes == ["sending"]) and works(db, number, reprinted)
+        assert (reprinted == paper) == (outcomes == []) and works(db, number, reprinted)
     finally:
         again.close()
 
@@ -489,3 +490,31 @@ def test_the_longest_intake_prints_a_voucher_of_bounded_length(tmp_path, printer
     lines = decode(printer.wait_for(1)[0], "big5").text
     st.close()
     assert len(lines) < 120, len(lines)
+
+
+def test_passcodes_a_previous_release_left_in_plain_text_are_sealed_at_the_upgrade(tmp_path):
+    """A station file as the release before the sealing left it (its passcodes in plain text,
+    its schema one step short): opening it seals them, and the engineer still reads them."""
+    from deskapp.orders.moves import assign_engineer
+    from deskapp.orders.passcodes import reveal_passcode
+    from deskapp.records.staff import list_staff
+
+    db = make_front_desk(tmp_path / "station")
+    st = Station.open(db, locale="en", clock=fixed_clock())
+    amy = Actor(name="Amy Reception", terminal="R1")
+    number = take_in(st, amy, passcode="Tulip-2024").number
+    engineer = next(s for s in list_staff(st) if s.name == "陳志明")
+    assign_engineer(st, amy, number, engineer.id)
+    st.close()
+    raw = sqlite3.connect(db)
+    step = "m006_sign_in_guard_and_voucher_codes"
+    version = raw.execute("PRAGMA user_version").fetchone()[0]
+    raw.executescript(f"""UPDATE device_passcodes SET passcode = 'Tulip-2024';
+        DROP TABLE sign_in_guard; DROP TABLE voucher_codes_pending;
+        DELETE FROM _sqlite_migrations WHERE name = '{step}'; PRAGMA user_version = {version - 1};""")
+    raw.close()
+    (db.parent / "station.db.key").unlink()
+    st = Station.open(db, locale="en", clock=fixed_clock())
+    assert st.store.query_one("SELECT passcode FROM device_passcodes")["passcode"].startswith("s1:")
+    assert reveal_passcode(st, engineer.actor("B1"), number) == "Tulip-2024"
+    st.close()

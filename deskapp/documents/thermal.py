@@ -209,9 +209,10 @@ def issue_voucher_code(station, actor, number: str, *, reprint: bool = False, pr
             conn.execute("INSERT INTO voucher_codes_pending (order_id, sealed, staff_id, issued_at) VALUES (?, ?, ?, ?)",
                          (row["id"], seal(station.store, _pending_context(row["id"]), code), actor.staff_id, now))
             events.record(conn, station, actor, "voucher.code_issued", order_id=row["id"], subject=row["number"])
-        events.record(conn, station, actor, "print.voucher", order_id=row["id"], subject=row["number"],
+        # on record before a byte is sent: a print cut off by a crash is still in the log
+        events.record(conn, station, actor, "print.voucher_started", order_id=row["id"], subject=row["number"],
                       data={"printer": printer_url(station, printer) or None, "reprint": reprint,
-                            "outcome": "sending", "reused_code": pending is not None})
+                            "reused_code": pending is not None})
     return code, row["id"], row["number"]
 
 

@@ -29,7 +29,6 @@ PREFIX = "s1:"
 KEY_BYTES = 32
 _NONCE = 16
 _TAG = 32
-_keys: dict[str, bytes] = {}
 _lock = threading.Lock()
 
 
@@ -59,11 +58,10 @@ def _make_key(path: Path) -> None:
 
 
 def station_key(station_path: str | Path, *, create: bool) -> bytes:
+    """The key, read from its file each time (32 bytes; a key file put back from a backup, or
+    removed, counts at once)."""
     path = key_path(station_path)
-    where = str(path.resolve())
     with _lock:
-        if where in _keys:
-            return _keys[where]
         if not path.exists():
             if not create:
                 raise StoreError("error.key_missing", path=str(path))
@@ -74,7 +72,6 @@ def station_key(station_path: str | Path, *, create: bool) -> bytes:
             raise StoreError("error.key_unreadable", path=str(path), detail=exc.strerror or str(exc)) from exc
         if len(key) != KEY_BYTES:
             raise StoreError("error.key_unreadable", path=str(path), detail=f"{len(key)} bytes")
-        _keys[where] = key
         return key
 
 
@@ -96,9 +93,14 @@ def _tag(mac: bytes, context: str, nonce: bytes, body: bytes) -> bytes:
     return hmac.new(mac, PREFIX.encode() + context.encode() + b"\x00" + nonce + body, hashlib.sha256).digest()
 
 
+def _station_path(store) -> Path:
+    return Path(getattr(store, "path", store))
+
+
 def seal(store, context: str, text: str) -> str:
-    """``text`` sealed for the row named by ``context``; the key is made on first use."""
-    enc, mac = _subkeys(station_key(store.path, create=True))
+    """``text`` sealed for the row named by ``context`` (``store``: the Store, or the station
+    file's path); the key is made on first use."""
+    enc, mac = _subkeys(station_key(_station_path(store), create=True))
     plain = text.encode("utf-8")
     nonce = secrets.token_bytes(_NONCE)
     body = bytes(a ^ b for a, b in zip(plain, _keystream(enc, nonce, len(plain))))
@@ -113,7 +115,7 @@ def unseal(store, context: str, token: str) -> str:
     """The text of a sealed value; StoreError if the key is missing or the value was changed."""
     if not is_sealed(token):
         return token  # written before values were sealed
-    enc, mac = _subkeys(station_key(store.path, create=False))
+    enc, mac = _subkeys(station_key(_station_path(store), create=False))
     try:
         raw = base64.urlsafe_b64decode(token[len(PREFIX):].encode("ascii"))
     except (ValueError, UnicodeEncodeError) as exc:
