@@ -518,3 +518,40 @@ def test_passcodes_a_previous_release_left_in_plain_text_are_sealed_at_the_upgra
     assert st.store.query_one("SELECT passcode FROM device_passcodes")["passcode"].startswith("s1:")
     assert reveal_passcode(st, engineer.actor("B1"), number) == "Tulip-2024"
     st.close()
+
+
+async def test_the_managers_pin_at_the_counter_locks_out_too(tmp_path):
+    """The lost-voucher approval at the counter checks the manager's PIN like a sign-in:
+    after five wrong PINs even the right one is refused there, with the lock-out said."""
+    from desk_pilot import screen_name
+    from test_pickup_flow import ready_order as front_desk_ready_order
+
+    from deskapp.records.staff import add_staff
+
+    db = make_front_desk(tmp_path / "station")
+    st = Station.open(db, locale="en", clock=fixed_clock())
+    add_staff(st, Actor.system(name="setup", terminal="setup"), "Paul Pickup", "pickup", "1234")
+    st.close()
+    n = front_desk_ready_order(db)
+    app = new_app(db, "en", terminal="P1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(app, pilot, "Paul Pickup")
+        await type_in(app, pilot, "voucher_number", n)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert screen_name(app) == "ManagerApprovalScreen"
+        await type_in(app, pilot, "id_name", "黃淑芬")
+        await type_in(app, pilot, "id_phone", "0912345678")
+        await type_in(app, pilot, "id_document", "ID card A12****678")
+        status = lambda: str(app.screen.query_one("#approval-status").render())  # noqa: E731
+        for pin in ["9999"] * 5 + ["1234"]:
+            await type_in(app, pilot, "manager_pin", pin)
+            app.screen.query_one("#id_document").focus()
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert screen_name(app) == "ManagerApprovalScreen", pin
+        assert "Too many wrong PINs for Mia Manager" in status()
+    assert len(events_of(db, "staff.locked_out")) == 1 and len(events_of(db, "staff.sign_in_locked")) == 1
+    assert events_of(db, "pickup.holder_checked") == []

@@ -92,9 +92,9 @@ def sign_in(station, name: str, pin: str, terminal: str) -> Staff:
     seen = station.store.query_one("SELECT pin_salt FROM staff WHERE name = ? AND active", (name,))
     salt = seen["pin_salt"] if seen else None
     digest = hash_secret(str(pin), salt or b"\0" * 16)  # an unknown name takes as long as a known one
-    now = station.now()
     locked_until = None
     with station.store.write() as conn:
+        now = station.now()
         row = conn.execute("SELECT * FROM staff WHERE name = ? AND active", (name,)).fetchone()
         who = Actor(name=name, terminal=terminal, staff_id=row["id"] if row else None,
                     role=row["role"] if row else None)
