@@ -352,6 +352,12 @@ def test_the_station_file_its_wal_and_key_and_the_documents_are_the_station_user
     assert modes == {"station.db": 0o600, "station.db-wal": 0o600, "station.db-shm": 0o600, "station.db.key": 0o600}
     assert stat.S_IMODE(out.parent.stat().st_mode) == 0o700 and stat.S_IMODE(out.stat().st_mode) == 0o600
     st.close()
+    raw = sqlite3.connect(db)  # a bug's traceback (it may name a customer) goes to deskapp.log
+    raw.execute("UPDATE repair_orders SET created_at = 'last tuesday'")
+    raw.commit()
+    raw.close()
+    assert deskapp("order", "list", "--db", str(db)).returncode == 70
+    assert stat.S_IMODE((db.parent / "deskapp.log").stat().st_mode) == 0o600
 
 
 def test_passcodes_are_sealed_in_the_file_a_copy_without_the_key_leaks_nothing_and_release_erases(tmp_path):
