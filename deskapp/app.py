@@ -213,7 +213,8 @@ def log_to_file(db_path: Path) -> Path | None:
     """Errors and warnings go to ``deskapp.log`` beside the station file (None if unwritable)."""
     path = db_path.parent / "deskapp.log"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))  # tracebacks may name customers
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         return None

@@ -61,7 +61,7 @@ def station_kind(path: Path) -> str | None:
 
 
 def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    for suffix in ("", "-wal", "-shm", "-journal", ".key"):
         try:
             os.remove(f"{path}{suffix}")
         except FileNotFoundError:
@@ -72,7 +72,7 @@ def build_demo(path: str | Path, *, locale: str | None = None, clock: Clock = sy
     """Create (or rebuild) a demo station at ``path``; refuse if ``path`` is a live station.
     Its dates are relative to ``clock``'s today (the station's clock)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if path.exists() and station_kind(path) != "demo":
         raise DemoRefused(path)
     building = path.with_name(path.name + ".building")
@@ -84,6 +84,8 @@ def build_demo(path: str | Path, *, locale: str | None = None, clock: Clock = sy
         station.close()
     _remove(path)
     os.replace(building, path)
+    if os.path.exists(f"{building}.key"):  # the key its sealed passcodes were sealed with goes along
+        os.replace(f"{building}.key", f"{path}.key")
     return summary
 
 

@@ -140,7 +140,8 @@ async def test_customer_drops_off_a_camera_in_warranty(tmp_path, printer, locale
     intake = json.loads(order["intake"])
     assert intake["accessories"] == ["power_adapter"] and intake["backup_reminder_given"]
     assert intake["fault_reproduced"] and intake["invoice_copy_kept"] and intake["proof"] == "invoice"
-    assert rows(db, "SELECT passcode FROM device_passcodes WHERE order_id = ?", (order["id"],))[0]["passcode"] == "4321"
+    sealed = rows(db, "SELECT passcode FROM device_passcodes WHERE order_id = ?", (order["id"],))[0]["passcode"]
+    assert sealed.startswith("s1:") and "4321" not in sealed  # kept sealed with the key beside the file
     customer = rows(db, "SELECT c.name, p.phone FROM customers c JOIN customer_phones p ON p.customer_id = c.id"
                         " WHERE c.id = ?", (order["customer_id"],))[0]
     assert customer == {"name": t["name"], "phone": "0933222111"}

@@ -132,7 +132,7 @@ async def test_voucher_with_the_printer_down_keeps_the_order_and_reprints_later(
         assert "did not print" in status and "press R to reprint" in status
 
     result = run_python("-m", "deskapp", "reprint", order.number, "--doc", "voucher", "--printer", printer.url,
-                        "--db", str(db), "--locale", "en")
+                        "--manager", "Mia Manager", "--db", str(db), "--locale", "en", stdin="1234\n")
     assert result.returncode == 0, result.stderr
     voucher = decode(printer.wait_for(1)[0], "big5")
     assert voucher.barcodes == [order.number]
@@ -144,12 +144,15 @@ async def test_voucher_with_the_printer_down_keeps_the_order_and_reprints_later(
         "SELECT data FROM events WHERE kind IN ('print.voucher', 'print.tag') ORDER BY id")]
     assert [(e["outcome"], e["reprint"]) for e in logged] == [("failed", False), ("printed", True), ("printed", True)]
     down = run_python("-m", "deskapp", "reprint", order.number, "--doc", "voucher", "--printer", closed_port_url(),
-                      "--db", str(db), "--locale", "en")
+                      "--manager", "Mia Manager", "--db", str(db), "--locale", "en", stdin="1234\n")
     assert down.returncode == 1 and "did not print" in down.stderr and "Traceback" not in down.stderr
 
 
-def test_a_failed_reprint_leaves_the_voucher_in_the_customers_hand_valid(tmp_path, printer):
-    from deskapp.documents.thermal import print_voucher
+def test_a_failed_reprint_leaves_a_working_code_that_the_next_print_carries(tmp_path, printer):
+    """The code is committed before it prints: a reprint that fails leaves the new code
+    working and waiting; the next print (the printer back) carries that same code, and only
+    then is its sealed copy gone."""
+    from deskapp.documents.thermal import code_waiting, print_voucher
     from deskapp.reception.pre_inspection import complete
     from deskapp.records.customers import find_by_phone
     from deskapp.rules.hashing import matches
@@ -163,13 +166,17 @@ def test_a_failed_reprint_leaves_the_voucher_in_the_customers_hand_valid(tmp_pat
         "fault_told": "x", "fault_restated": "x", "customer_confirmed": True, "customer_id": customer.id,
         "name": customer.name, "phone": customer.phones[0], "proof": "none", "serial": "CAM-A10001",
         "product_line": "camera", "fees_acknowledged": True, "backup_reminder": True, "fault_confirmed": "x"})
-    code = print_voucher(st, actor, order.number)
+    first = print_voucher(st, actor, order.number)
+    assert not code_waiting(st, order.number)
     with pytest.raises(PrintFailed):
         print_voucher(st, actor, order.number, reprint=True, printer=closed_port_url())
+    assert code_waiting(st, order.number)
+    again = print_voucher(st, actor, order.number, reprint=True)
+    assert again != first and not code_waiting(st, order.number)
     row = st.store.query_one("SELECT voucher_code_hash, voucher_code_salt FROM repair_orders WHERE id = ?", (order.id,))
-    assert matches(code, row["voucher_code_salt"], row["voucher_code_hash"])
-    printed = decode(printer.wait_for(1)[0], "big5")
-    assert any(code in line for line in printed.text)
+    assert matches(again, row["voucher_code_salt"], row["voucher_code_hash"])
+    printed = [decode(raw, "big5") for raw in printer.wait_for(2)]
+    assert any(first in line for line in printed[0].text) and any(again in line for line in printed[1].text)
     st.close()
 
 

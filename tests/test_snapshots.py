@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -163,6 +164,9 @@ def snap_app(demo_stations, tmp_path, fixed_zone):
         finally:
             src.close()
             dst.close()
+        key = Path(f"{demo_stations(locale)}.key")  # the key its passcodes are sealed with goes along
+        if key.exists():
+            shutil.copy2(key, f"{db}.key")
         return SnapApp(db, locale=locale, clock=MovableClock(MOMENT), terminal=TERMINAL)
 
     return make

@@ -9,5 +9,7 @@
 - :mod:`deskapp.cli.orders` (``order list``, ``order show``, ``reprint``),
   :mod:`deskapp.cli.records` (``staff``, ``import-sales``), :mod:`deskapp.cli.queue`
   (``queue take``): the commands.
-- :mod:`deskapp.cli.output`: tables and JSON on stdout.
+- :mod:`deskapp.cli.manager`: ``--manager NAME`` and the PIN, for what a manager must approve
+  (a new voucher's check code, adding staff).
+- :mod:`deskapp.cli.output`: tables and JSON on stdout (control characters escaped).
 """

@@ -157,6 +157,7 @@ def _unexpected(exc: Exception, args, tr) -> str:
     detail = f"{type(exc).__name__}: {exc}"
     log_path = db_path(args).parent / "deskapp.log"
     try:
+        os.close(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))  # the station user's only
         handler = logging.FileHandler(log_path, encoding="utf-8")
     except OSError:
         return tr.t("cli.unexpected", detail=detail)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from deskapp.cli.output import emit_json, lines, local_time, table
 from deskapp.cli.station import opened
-from deskapp.rules.text import device_label
+from deskapp.rules.text import clean, device_label
 
 
 def cmd_order_list(args, tr) -> int:
@@ -64,6 +64,32 @@ def cmd_order_show(args, tr) -> int:
     return 0
 
 
+def _voucher(station, args) -> int:
+    """A new voucher hands out a working check code: a manager's name and PIN first, and
+    everything logged under that manager. The code is committed before it prints; a print
+    that fails keeps it waiting (printed by the next reprint, or shown once with
+    ``--show-code`` for a handwritten voucher)."""
+    from deskapp.cli.manager import manager_actor
+    from deskapp.documents.thermal import print_voucher, show_check_code_once
+    from deskapp.rules.errors import PrintFailed
+
+    t = station.tr
+    manager = manager_actor(station, args)
+    number = args.number.upper()
+    if args.show_code:
+        code = show_check_code_once(station, manager, args.number)
+        print(t.t("cli.code_shown_once", number=number, code=code))
+        return 0
+    try:
+        print_voucher(station, manager, args.number, reprint=True, printer=args.printer)
+    except PrintFailed as exc:
+        print(clean(exc.render(t)), file=sys.stderr)
+        print(t.t("cli.code_waiting", number=number, manager=manager.name), file=sys.stderr)
+        return 1
+    print(t.t("cli.reprinted", doc=t.t("cli.doc_voucher"), number=number))
+    return 0
+
+
 def cmd_reprint(args, tr) -> int:
     from deskapp.station import Actor
 
@@ -87,10 +113,8 @@ def cmd_reprint(args, tr) -> int:
                 print(station.tr.t("rorder.font_missing"), file=sys.stderr)
             return 0
         if args.doc == "voucher":
-            from deskapp.documents.thermal import print_voucher
-
-            print_voucher(station, Actor.system(), args.number, reprint=True, printer=args.printer)
-        elif args.doc == "repair-order-receipt":
+            return _voucher(station, args)
+        if args.doc == "repair-order-receipt":
             from deskapp.documents.a4 import print_repair_order_receipt
 
             print_repair_order_receipt(station, Actor.system(), args.number, reprint=True, printer=args.printer)

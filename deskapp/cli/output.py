@@ -5,6 +5,7 @@ terminal as escape sequences."""
 from __future__ import annotations
 
 import json
+import re
 
 from deskapp.rules.text import clean, display_width
 
@@ -19,8 +20,20 @@ def table(rows: list[list[str]]) -> str:
     return "\n".join("  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip() for r in rows)
 
 
+# What json.dumps(ensure_ascii=False) leaves raw although a terminal acts on it: DEL, the C1
+# controls (0x9b is CSI on many terminals), line/paragraph separators and bidi overrides.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data) -> str:
+    """``data`` as JSON for a terminal: CJK kept readable, every control character escaped
+    (``\\u009b``), so the values stay exact for a program and inert on a screen."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def emit_json(data) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    print(json_text(data))
 
 
 def lines(texts: list[str]) -> str:

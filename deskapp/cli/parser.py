@@ -99,12 +99,15 @@ def build_parser(tr, default_db: Path) -> argparse.ArgumentParser:
     rep.add_argument("--doc", required=True, choices=DOCUMENTS, help=tr.t("cli.doc_help"))
     rep.add_argument("--printer", metavar="URL", help=tr.t("cli.printer_help"))
     rep.add_argument("--out", metavar="FILE.pdf", help=tr.t("cli.out_help"))
+    rep.add_argument("--manager", metavar="NAME", help=tr.t("cli.manager_help"))
+    rep.add_argument("--show-code", action="store_true", help=tr.t("cli.show_code_help"))
 
     staff = command(sub, "staff", "cli.staff_help")
     ssub = staff.add_subparsers(dest="staff_command", metavar="COMMAND", required=True)
     sadd = command(ssub, "add", "cli.staff_add_help", common)
     sadd.add_argument("name", metavar="NAME", help=tr.t("cli.name_help"))
     sadd.add_argument("--role", required=True, help=tr.t("cli.role_help"))
+    sadd.add_argument("--manager", metavar="NAME", help=tr.t("cli.manager_help"))
     command(ssub, "list", "cli.staff_help", common, as_json)
     return parser
 

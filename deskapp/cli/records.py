@@ -26,12 +26,19 @@ def read_pin(name: str, tr) -> str:
 
 
 def cmd_staff_add(args, tr) -> int:
-    from deskapp.records.staff import add_staff
+    from deskapp.records.staff import add_staff, list_staff
     from deskapp.station import Actor
 
     with opened(args) as station:
+        # Once the station has a manager, only a manager adds staff (else anyone could add
+        # themselves as a manager and approve what a manager must): name and PIN first.
+        actor = Actor.system()
+        if args.manager or list_staff(station, "manager"):
+            from deskapp.cli.manager import manager_actor
+
+            actor = manager_actor(station, args)
         pin = read_pin(clean(args.name), station.tr)
-        member = add_staff(station, Actor.system(), args.name, args.role, pin)
+        member = add_staff(station, actor, args.name, args.role, pin, manager_needed_if_any=True)
         print(station.tr.t("cli.staff_added", name=member.name, role=station.tr.t(f"role.{member.role}")))
     return 0
 

@@ -99,18 +99,24 @@ def _normalise_code(code: str) -> str:
 
 def check_voucher(station, actor, number: str, code: str) -> None:
     """The voucher's check code must match the one printed on it (stored only as a hash).
-    A wrong code is counted and logged; past the allowance only a manager may go on."""
+    A wrong code is counted and logged; past the allowance only a manager may go on, and only
+    for as many tries again: after that the code opens nothing and the lost-voucher identity
+    check is the only way."""
     code = _normalise_code(code)
     if not code:
         raise ValidationError("check_code", "error.check_code_needed")
     allowed = station.policy.wrong_voucher_codes_allowed
-    locked = ok = False
+    locked = dead = ok = False
     with station.store.write() as conn:  # what happened is committed first, then refused
         row = ready_row(conn, number, station)
         failures = row["pickup_failures"]
         if failures >= allowed and actor.role != "manager":
             locked = True
             events.record(conn, station, actor, "pickup.locked_attempt", order_id=row["id"], subject=row["number"])
+        elif failures >= 2 * allowed:  # the manager's tries are counted too
+            dead = True
+            events.record(conn, station, actor, "pickup.locked_attempt", order_id=row["id"], subject=row["number"],
+                          data={"code_dead": True})
         else:
             ok = matches(code, row["voucher_code_salt"], row["voucher_code_hash"])
             if not ok:
@@ -120,6 +126,8 @@ def check_voucher(station, actor, number: str, code: str) -> None:
                               data={"tries": failures})
     if locked:
         raise DomainError("error.pickup_needs_manager", number=row["number"], tries=failures)
+    if dead:
+        raise DomainError("error.check_code_dead", number=row["number"], tries=failures)
     if not ok:
         if failures >= allowed:
             raise DomainError("error.check_code_locked", number=row["number"], tries=failures)

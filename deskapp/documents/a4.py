@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from deskapp.documents.order_record import order_details
@@ -186,7 +187,7 @@ def sheet_for(station, number: str, doc: str):
 def default_pdf_path(station, number: str, doc: str) -> Path:
     """``documents/R2611-00042-repair-order.pdf`` beside the station file (or ``[documents] pdf_dir``)."""
     folder = Path(station.config.pdf_dir) if station.config.pdf_dir else station.directory / "documents"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # customers' names and phones: the station's user only
     return folder / f"{get_order(station, number).number}-{doc}.pdf"
 
 
@@ -204,7 +205,9 @@ def write_pdf(station, actor, number: str, doc: str, out: str | Path | None = No
     order = get_order(station, number)
     pdf, info = render_pdf_with_info(sheet_for(station, number, doc), font_path=station.config.pdf_font or None)
     if out is not None:
-        Path(out).write_bytes(pdf)
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pdf)
     with station.store.write() as conn:
         events.record(conn, station, actor, f"print.{doc.replace('-', '_')}_pdf", order_id=order.id,
                       subject=order.number, data={"out": str(out) if out else None, "reprint": reprint,

@@ -6,7 +6,9 @@ with its outcome; a printer that fails raises ``PrintFailed`` after the failure 
 logged, and nothing already saved is touched.
 
 The pickup voucher carries a fresh check code each time it is printed (the previous
-voucher's code stops working); only a salted hash of it is stored.
+voucher's code stops working); only a salted hash of it is kept, plus, until the code is on
+paper, a copy sealed with the key beside the station file (so a failed print can be printed
+again with the same code, or the code shown once for a handwritten voucher).
 """
 
 from __future__ import annotations
@@ -151,9 +153,10 @@ def printer_url(station, override: str | None = None) -> str:
 
 
 def print_document(station, actor, doc, *, subject: str, order_id: int | None = None, reprint: bool = False,
-                   printer: str | None = None) -> None:
+                   printer: str | None = None, on_printed=None) -> None:
     """Render and send ``doc``; log the print (or its failure). No printer configured is a
-    PrintFailed too, so the screen says so and shows the document instead."""
+    PrintFailed too, so the screen says so and shows the document instead. ``on_printed(conn)``
+    runs in the transaction that logs a successful print."""
     url = printer_url(station, printer)
     outcome, detail = "printed", ""
     try:
@@ -170,23 +173,91 @@ def print_document(station, actor, doc, *, subject: str, order_id: int | None = 
         with station.store.write() as conn:
             events.record(conn, station, actor, f"print.{doc.name}", order_id=order_id, subject=subject,
                           data={"printer": url or None, "reprint": reprint, "outcome": outcome, "detail": detail})
+            if outcome == "printed" and on_printed is not None:
+                on_printed(conn)
+
+
+def _pending_context(order_id: int) -> str:
+    return f"voucher_code:{order_id}"
+
+
+def issue_voucher_code(station, actor, number: str, *, reprint: bool = False, printer: str | None = None):
+    """The check code the voucher about to print carries, committed BEFORE anything prints:
+    the order's code hash, the code itself sealed as "not yet on paper", the issue and the
+    print being started logged, in one transaction. A code still waiting for its paper (a
+    print that failed, was cut off, or no printer) is reused, so any paper that did come out
+    of the printer carries the working code. Returns (code, order id, order number)."""
+    from deskapp.orders.model import locked_row
+    from deskapp.storage.sealed import seal, unseal
+
+    with station.store.write() as conn:
+        row = locked_row(conn, number)
+        if row["state"] in ("released", "closed", "cancelled"):
+            raise DomainError("error.voucher_after_release", number=row["number"])
+        if row["state"] == "ready" and reprint and getattr(actor, "role", None) != "manager":
+            # a new voucher for a device waiting at the counter would skip the lost-voucher identity check
+            raise DomainError("error.voucher_reprint_when_ready", number=row["number"])
+        pending = conn.execute("SELECT sealed FROM voucher_codes_pending WHERE order_id = ?", (row["id"],)).fetchone()
+        now = to_db(station.now())
+        if pending is not None:
+            code = unseal(station.store, _pending_context(row["id"]), pending["sealed"])
+        else:
+            code = generate_check_code()
+            salt = new_salt()
+            conn.execute("UPDATE repair_orders SET voucher_code_hash = ?, voucher_code_salt = ?, updated_at = ? "
+                         "WHERE id = ?", (hash_secret(code, salt), salt, now, row["id"]))
+            conn.execute("INSERT INTO voucher_codes_pending (order_id, sealed, staff_id, issued_at) VALUES (?, ?, ?, ?)",
+                         (row["id"], seal(station.store, _pending_context(row["id"]), code), actor.staff_id, now))
+            events.record(conn, station, actor, "voucher.code_issued", order_id=row["id"], subject=row["number"])
+        # on record before a byte is sent: a print cut off by a crash is still in the log
+        events.record(conn, station, actor, "print.voucher_started", order_id=row["id"], subject=row["number"],
+                      data={"printer": printer_url(station, printer) or None, "reprint": reprint,
+                            "reused_code": pending is not None})
+    return code, row["id"], row["number"]
 
 
 def print_voucher(station, actor, number: str, *, reprint: bool = False, printer: str | None = None) -> str:
-    """Print the pickup voucher with a fresh check code; returns the code (for this call only).
+    """Print the pickup voucher with its check code (a fresh one, unless one is still waiting
+    for its paper). The code is committed first, then printed, then the print logged and the
+    code's sealed copy deleted (it is on paper now). At no moment does paper carry a code the
+    store does not accept. A print that fails keeps the code waiting: ``r`` (reprint) prints
+    it when the printer is back, or :func:`show_check_code_once` gives it for a handwritten
+    voucher. Returns the code (for this call only)."""
+    code, order_id, number = issue_voucher_code(station, actor, number, reprint=reprint, printer=printer)
 
-    The new code replaces the old one only once the voucher has printed: a failed reprint
-    leaves the customer's voucher in hand valid."""
+    def on_paper(conn) -> None:
+        conn.execute("DELETE FROM voucher_codes_pending WHERE order_id = ?", (order_id,))
+
+    print_document(station, actor, voucher_document(station, number, code), subject=number, order_id=order_id,
+                   reprint=reprint, printer=printer, on_printed=on_paper)
+    return code  # for this call only (the paper has it)
+
+
+def code_waiting(station, number: str) -> bool:
+    """Is a check code waiting for its paper (not printed, not shown)?"""
     order = get_order(station, number)
-    if order.state in ("released", "closed", "cancelled"):
-        raise DomainError("error.voucher_after_release", number=order.number)
-    if order.state == "ready" and reprint and getattr(actor, "role", None) != "manager":
-        # a new voucher for a device waiting at the counter would skip the lost-voucher identity check
-        raise DomainError("error.voucher_reprint_when_ready", number=order.number)
-    code = generate_check_code()
-    print_document(station, actor, voucher_document(station, number, code), subject=order.number,
-                   order_id=order.id, reprint=reprint, printer=printer)
-    new_check_code(station, actor, number, code)
+    return station.store.query_one("SELECT 1 FROM voucher_codes_pending WHERE order_id = ?", (order.id,)) is not None
+
+
+def show_check_code_once(station, actor, number: str) -> str:
+    """The check code waiting for its paper, given once (for a voucher written by hand) and
+    then forgotten: only the staff member whose print it was, or a manager, may see it."""
+    from deskapp.orders.model import locked_row
+    from deskapp.storage.sealed import unseal
+
+    with station.store.write() as conn:
+        row = locked_row(conn, number)
+        if row["state"] in ("released", "closed", "cancelled"):
+            raise DomainError("error.voucher_after_release", number=row["number"])
+        pending = conn.execute("SELECT * FROM voucher_codes_pending WHERE order_id = ?", (row["id"],)).fetchone()
+        if pending is None:
+            raise DomainError("error.no_code_waiting", number=row["number"])
+        if getattr(actor, "role", None) != "manager" and (actor.staff_id is None
+                                                          or actor.staff_id != pending["staff_id"]):
+            raise DomainError("error.code_not_yours", number=row["number"])
+        code = unseal(station.store, _pending_context(row["id"]), pending["sealed"])
+        conn.execute("DELETE FROM voucher_codes_pending WHERE order_id = ?", (row["id"],))
+        events.record(conn, station, actor, "voucher.code_shown", order_id=row["id"], subject=row["number"])
     return code
 
 

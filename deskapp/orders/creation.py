@@ -4,7 +4,7 @@ same snapshot the order is written from; refusals recorded, no order created."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from deskapp.orders.model import RepairOrder
 from deskapp.records.devices import upsert_device
@@ -16,6 +16,7 @@ from deskapp.rules.lifecycle import State
 from deskapp.rules.policy import Decision, Phrase, Reason, WarrantyDecision
 from deskapp.storage import events
 from deskapp.storage.counters import next_order_number
+from deskapp.storage.sealed import seal
 
 
 class Refused(DomainError):
@@ -44,6 +45,29 @@ class IntakeInput:
     causes: tuple[str, ...] = ()
     intake: dict = field(default_factory=dict)
     passcode: str = ""  # the device's login password/PIN, if left for testing; never printed
+
+
+INTAKE_TEXT_MAX = 500
+INTAKE_LIST_MAX = 40
+
+
+def clean_intake(value, field: str = "intake"):
+    """What pre-inspection recorded, as it may be stored: every text cleaned (no control
+    bytes, no escape sequences) and bounded, every list bounded. The last guard before the
+    file, whatever called :func:`create_order`."""
+    if isinstance(value, dict):
+        if len(value) > INTAKE_LIST_MAX:
+            raise ValidationError(field, "error.too_many_items", max=INTAKE_LIST_MAX, count=len(value))
+        return {validate.required_text(field, k, max_len=60): clean_intake(v, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        if len(value) > INTAKE_LIST_MAX:
+            raise ValidationError(field, "error.too_many_items", max=INTAKE_LIST_MAX, count=len(value))
+        return [clean_intake(v, field) for v in value]
+    if isinstance(value, str):
+        return validate.optional_text(field, value, max_len=INTAKE_TEXT_MAX)
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return validate.optional_text(field, value, max_len=INTAKE_TEXT_MAX)
 
 
 def _reasons_json(decision: Decision) -> str:
@@ -82,6 +106,9 @@ def create_order(station, actor, data: IntakeInput, *, rework_of: int | None = N
     """
     fault_reported = validate.required_text("fault_reported", data.fault_reported, max_len=500)
     fault_confirmed = validate.optional_text("fault_confirmed", data.fault_confirmed, max_len=500)
+    data = replace(data, intake=clean_intake(data.intake))
+    if len(data.passcode) > 64:
+        raise ValidationError("passcode", "error.field_too_long", max=64, length=len(data.passcode))
     station.policy.require_product_line(data.product_line)
     serial = validate.serial("serial", data.serial)
     # One write transaction for the whole intake: the decision is taken on the same
@@ -166,7 +193,7 @@ def _insert_order(conn, station, actor, data, customer, serial, accepted, fault_
     order_id = cur.lastrowid
     if data.passcode:
         conn.execute("INSERT INTO device_passcodes (order_id, passcode, created_at) VALUES (?, ?, ?)",
-                     (order_id, data.passcode, now))
+                     (order_id, seal(station.store, f"passcode:{order_id}", data.passcode), now))
     if decision.inspection_fee:
         conn.execute(
             "INSERT INTO charges (order_id, kind, amount, description, created_at) VALUES (?, 'inspection_fee', ?, ?, ?)",

@@ -82,8 +82,9 @@ def advance(station, actor, number: str, action: str, **details) -> RepairOrder:
         )
         if cur.rowcount != 1:  # cannot happen under BEGIN IMMEDIATE; kept as a tripwire
             raise DomainError("error.order_changed", number=row["number"])
-        if action in ("close", "cancel"):  # the customer's device passcode leaves with the order
+        if action in ("release", "ship_back", "close", "cancel"):  # the device passcode leaves with the device
             conn.execute("DELETE FROM device_passcodes WHERE order_id = ?", (row["id"],))
+            conn.execute("DELETE FROM voucher_codes_pending WHERE order_id = ?", (row["id"],))
         if action == "withdraw":  # owed per policy: no repair done, no quote; not inspected, no inspection fee
             dropped = ("quote",) if row["state"] != State.RECEIVED else ("quote", "inspection_fee")
             marks = ",".join("?" * len(dropped))

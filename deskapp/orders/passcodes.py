@@ -1,11 +1,14 @@
 """The device passcode a customer leaves for testing: shown only to the assigned engineer,
-every look logged; erased when the order closes."""
+every look logged; kept sealed with the key beside the station file (never plaintext in the
+file, see :mod:`deskapp.storage.sealed`); erased when the device is released, or the order closes or
+is cancelled."""
 
 from __future__ import annotations
 
 from deskapp.orders.model import get_order
 from deskapp.rules.errors import DomainError, NotFound
 from deskapp.storage import events
+from deskapp.storage.sealed import unseal
 
 
 def has_passcode(station, number: str) -> bool:
@@ -23,4 +26,4 @@ def reveal_passcode(station, actor, number: str) -> str:
         raise NotFound("error.no_passcode", number=order.number)
     with station.store.write() as conn:
         events.record(conn, station, actor, "order.passcode_viewed", order_id=order.id, subject=order.number)
-    return row["passcode"]
+    return unseal(station.store, f"passcode:{order.id}", row["passcode"])

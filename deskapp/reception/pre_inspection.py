@@ -45,6 +45,16 @@ def _flag(data: dict, name: str, key: str) -> None:
         raise ValidationError(name, key)
 
 
+def _ticked(data: dict) -> tuple[list[str], list[str]]:
+    """The accessories and appearance items ticked: keys of the product line's checklists only."""
+    from deskapp.settings.checklists import accessories_for, appearance_items
+
+    accessories = validate.text_list("accessories", data.get("accessories"),
+                                     allowed=accessories_for(data.get("product_line") or ""))
+    return accessories, validate.text_list("appearance_items", data.get("appearance_items"),
+                                           allowed=appearance_items())
+
+
 def check_step(station, step: str, data: dict) -> None:
     """Raise ValidationError (naming the field) if ``step`` is not complete; Refused for a
     dealer who cannot give the end customer."""
@@ -77,6 +87,7 @@ def check_step(station, step: str, data: dict) -> None:
         _flag(data, "backup_reminder", "error.needs_backup_reminder")
         validate.optional_text("appearance_notes", data.get("appearance_notes"), max_len=300)
         validate.optional_text("non_standard_parts", data.get("non_standard_parts"), max_len=300)
+        _ticked(data)
         if len(str(data.get("passcode") or "")) > 64:
             raise ValidationError("passcode", "error.field_too_long", max=64, length=len(data["passcode"]))
     elif step == "confirm":
@@ -125,11 +136,11 @@ def complete(station, actor, data: dict, draft_id: int | None = None):
     intake = {
         "proof": data.get("proof"),
         "invoice_copy_kept": bool(data.get("invoice_copy_kept")),
-        "fault_restated": data.get("fault_restated", ""),
+        "fault_restated": validate.required_text("fault_restated", data.get("fault_restated"), max_len=500),
         "customer_confirmed": True,
         "fees_acknowledged": True,
-        "accessories": list(data.get("accessories", [])),
-        "appearance_items": list(data.get("appearance_items", [])),
+        "accessories": _ticked(data)[0],
+        "appearance_items": _ticked(data)[1],
         "appearance_notes": validate.optional_text("appearance_notes", data.get("appearance_notes"), max_len=300),
         "non_standard_parts": validate.optional_text("non_standard_parts", data.get("non_standard_parts"), max_len=300),
         "fault_reproduced": bool(data.get("fault_reproduced")),

@@ -18,6 +18,18 @@ def log_errors_in(get_translator) -> None:
     _log_language = get_translator
 
 
+PARAM_SHOWN_MAX = 300
+
+
+def _shown(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    from deskapp.rules.text import clean
+
+    text = clean(value)
+    return text if len(text) <= PARAM_SHOWN_MAX else text[:PARAM_SHOWN_MAX - 1] + "…"
+
+
 class TKey(str):
     """A parameter that is itself a catalog key (a state or action name): translated too."""
 
@@ -31,8 +43,10 @@ class DeskError(Exception):
         super().__init__(key)
 
     def render(self, tr) -> str:
-        """The message in the translator's locale."""
-        params = {k: tr.t(v) if isinstance(v, TKey) else v for k, v in self.params.items()}
+        """The message in the translator's locale. A parameter that is text someone typed (an
+        order number, a value refused) is cleaned and cut short: a message never carries an
+        escape sequence to the terminal, nor a 10,000-character paste."""
+        params = {k: tr.t(v) if isinstance(v, TKey) else _shown(v) for k, v in self.params.items()}
         return tr.t(self.key, **params)
 
     def __str__(self) -> str:  # English, for logs and tracebacks

@@ -29,6 +29,28 @@ def optional_text(field: str, value: object, *, max_len: int = 200, multiline: b
     return text
 
 
+def text_list(field: str, values: object, *, max_items: int = 20, max_len: int = 40,
+              allowed: tuple[str, ...] | list[str] | None = None) -> list[str]:
+    """A list of short texts (accessories received, appearance items): each cleaned and
+    bounded, the list bounded, and (with ``allowed``) each one of the allowed keys."""
+    if values is None:
+        return []
+    if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple)):
+        values = [values]
+    if len(values) > max_items:
+        raise ValidationError(field, "error.too_many_items", max=max_items, count=len(values))
+    out = []
+    for value in values:
+        text = clean(value)
+        if len(text) > max_len:
+            raise ValidationError(field, "error.field_too_long", max=max_len, length=len(text))
+        if allowed is not None and text not in allowed:
+            raise ValidationError(field, "error.choice", value=text, allowed=", ".join(allowed))
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
 def phone(field: str, value: object) -> str:
     """Keep digits (and a leading +): '0912-345 678' -> '0912345678'."""
     raw = clean(value)

@@ -359,6 +359,51 @@ def m005_pickup_counter(db) -> None:
         ],
     )
 
+@step
+def m006_sign_in_guard_and_voucher_codes(db) -> None:
+    _run(
+        db,
+        [
+            # Wrong PINs in a row per staff name (known or not), and until when that name is
+            # locked out: kept in the file, so the lock-out holds on every terminal and restart.
+            """CREATE TABLE sign_in_guard (
+                name TEXT PRIMARY KEY,
+                failures INTEGER NOT NULL DEFAULT 0,
+                locked_until TEXT)""",
+            # A voucher check code issued but not yet known to be on paper, sealed with the key
+            # beside the file (deskapp.storage.sealed): printed later, or shown once, then deleted.
+            """CREATE TABLE voucher_codes_pending (
+                order_id INTEGER PRIMARY KEY REFERENCES repair_orders(id),
+                sealed TEXT NOT NULL,
+                staff_id INTEGER REFERENCES staff(id),
+                issued_at TEXT NOT NULL)""",
+        ],
+    )
+    _seal_plaintext_passcodes(db)
+
+
+def _seal_plaintext_passcodes(db) -> None:
+    """Passcodes written before they were sealed (orders and open drafts): sealed now, with the
+    key beside the station file, so the file no longer holds them in plain text."""
+    import json
+
+    from deskapp.storage.sealed import is_sealed, seal
+
+    path = next((r[2] for r in db.execute("PRAGMA database_list").fetchall() if r[1] == "main"), "")
+    plain = [(o, p) for o, p in db.execute("SELECT order_id, passcode FROM device_passcodes").fetchall()
+             if not is_sealed(p)]
+    drafts = [(i, json.loads(d)) for i, d in db.execute("SELECT id, data FROM intake_drafts WHERE status = 'open'")]
+    drafts = [(i, d) for i, d in drafts if d.get("passcode") and not is_sealed(str(d["passcode"]))]
+    if not path or not (plain or drafts):
+        return
+    for order_id, passcode in plain:
+        db.execute("UPDATE device_passcodes SET passcode = ? WHERE order_id = ?",
+                   (seal(path, f"passcode:{order_id}", passcode), order_id))
+    for draft_id, data in drafts:
+        data["passcode"] = seal(path, "draft:passcode", str(data["passcode"]))
+        db.execute("UPDATE intake_drafts SET data = ? WHERE id = ?", (json.dumps(data, ensure_ascii=False), draft_id))
+
+
 SCHEMA_VERSION = len(STEPS)
 OUR_TABLES = {"meta", "_sqlite_migrations"}
 

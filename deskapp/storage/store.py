@@ -15,7 +15,9 @@
   a newer deskapp (``deskapp.storage.schema.refuse_unless_station``), all left byte for
   byte as they were (switching to WAL alone rewrites the header). A missing file is only
   created when asked (``create=True``), and appears whole: a header page written under a
-  temporary name and linked into place, so another terminal never sees a 0-byte file.
+  temporary name and linked into place, so another terminal never sees a 0-byte file; it is
+  created readable by the station's user only (0600, and so are its -wal and -shm; a new
+  folder for it 0700).
 - Schema migrations (``deskapp.schema``) run at open, under the write lock so that
   two terminals starting at once do not race; a file newer than this code is refused.
 - Two connections: writes (and the reads a write makes to check its rules) go through the
@@ -125,9 +127,11 @@ def look_at(path: Path) -> FileLook | None:
 def create_file(path: Path) -> None:
     """A new, empty SQLite file in WAL mode at ``path``, unless one appeared meanwhile. It is
     written under a temporary name and linked into place, so nobody sees it half made."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
     try:
+        # for the station's user only: SQLite gives the -wal and -shm the main file's mode
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         conn = sqlite3.connect(str(tmp), isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode = WAL")  # writes the header page

@@ -1,6 +1,7 @@
 """Pickup voucher (取機憑證): preview, print (with the device tag), the customer signs.
 Reprint is always possible and logged; each print carries a fresh check code that no
-screen ever shows."""
+screen shows, except once, when it could not be printed (no printer, or the printer failed),
+for a voucher written by hand (``c``)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class VoucherScreen(DeskScreen):
     BINDINGS = [
         Binding("p", "print", "Print voucher and tag"),
         Binding("r", "reprint", "Reprint voucher"),
+        Binding("c", "show_code", "Show the check code once"),
         Binding("s", "signed", "Customer signed"),
         Binding("pagedown", "continue", "Hand-off", priority=True),
         Binding("enter", "continue", "Hand-off", show=False),
@@ -96,8 +98,23 @@ class VoucherScreen(DeskScreen):
         self.status(self.app.tr.t("voucherui.printed"))
 
     def refused_print(self, error) -> None:
+        from deskapp.documents.thermal import code_waiting
+
         tr = self.app.tr
-        self.status(error.render(tr) + " " + tr.t("voucherui.reprint_hint"), True)
+        hint = tr.t("voucherui.reprint_hint")
+        if code_waiting(self.app.station, self.number):  # the code is committed, not on paper
+            hint += " " + tr.t("voucherui.code_waiting")
+        self.status(error.render(tr) + " " + hint, True)
+
+    def action_show_code(self) -> None:
+        """No printer (or it failed): the waiting check code, once, for a handwritten voucher."""
+        from deskapp.documents.thermal import show_check_code_once
+
+        self.ask("show_code", show_check_code_once, self.app.station, self.app.actor, self.number)
+
+    def answered_show_code(self, code: str) -> None:
+        self.printed = True
+        self.status(self.app.tr.t("voucherui.code_shown", code=code))
 
     def action_signed(self) -> None:
         from deskapp.documents.thermal import record_signed
