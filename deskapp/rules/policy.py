@@ -428,6 +428,15 @@ def _non_negative(value: int, key: str, where: str) -> int:
     return value
 
 
+def _money(value: int, key: str, where: str) -> int:
+    """A fee: from 0 to the station's ceiling for one amount (see ``validate.MONEY_MAX``)."""
+    from deskapp.rules.validate import MONEY_MAX
+
+    if not 0 <= value <= MONEY_MAX:
+        raise ConfigError("config.invalid_value", path=where, key=key, problem=f"must be between 0 and {MONEY_MAX:,}")
+    return value
+
+
 def policy_from_dict(raw: dict, where: str = "policy.toml") -> Policy:
     """Validate a parsed policy file; every problem names the key that is wrong."""
 
@@ -461,7 +470,7 @@ def policy_from_dict(raw: dict, where: str = "policy.toml") -> Policy:
             raise bad(f"grey_import.patterns[{i}].pattern", "must be capital letters, digits, '-', '*' or '?' and not match everything")
         grey.append((pattern, str(item.get("market", pattern))))
     fees = {
-        name: _non_negative(_need(raw, f"fees.inspection.{name}", int, where), f"fees.inspection.{name}", where)
+        name: _money(_need(raw, f"fees.inspection.{name}", int, where), f"fees.inspection.{name}", where)
         for name in _need(raw, "fees.inspection", dict, where)
     }
     lines = {}
@@ -510,7 +519,7 @@ def policy_from_dict(raw: dict, where: str = "policy.toml") -> Policy:
         excluded_parts=excluded,
         chargeable_causes=causes,
         grey_patterns=tuple(grey),
-        onsite_visit_fee=_non_negative(_need(raw, "fees.onsite_visit", int, where), "fees.onsite_visit", where),
+        onsite_visit_fee=_money(_need(raw, "fees.onsite_visit", int, where), "fees.onsite_visit", where),
         onsite_visit_hours=_need(raw, "fees.onsite_visit_hours", int, where),
         inspection_fees=fees,
         product_lines=lines,
