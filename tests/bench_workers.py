@@ -24,43 +24,50 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from deskapp.station import Actor, Station  # noqa: E402
 
 
-def _take(station, actor, number, at):
+def _take(station, actor, number, at, arg=""):
     from deskapp.bench.work_list import take
 
     take(station, actor, number)
 
 
-def _rework(station, actor, number, at):
+def _rework(station, actor, number, at, arg=""):
     from deskapp.orders.rework import create_rework
 
     create_rework(station, actor, number, "no picture again", same_fault=True)
 
 
-def _diagnose(station, actor, number, at):
+def _diagnose(station, actor, number, at, arg=""):
     from deskapp.bench.diagnosis import record_diagnosis
 
     record_diagnosis(station, actor, number, "Corrosion on the board", "coffee", causes=["liquid_damage"])
 
 
-def _delay(station, actor, number, at):
+def _delay(station, actor, number, at, arg=""):
     from deskapp.bench.calls import record_delay_call
 
     record_delay_call(station, actor, number, kind="complex", outcome="reached", new_due=at + dt.timedelta(days=2))
 
 
-def _loaner(station, actor, number, at):
+def _loaner(station, actor, number, at, arg=""):
     from deskapp.bench.loaners import issue_loaner
 
     issue_loaner(station, actor, number, "VisionCam spare")
 
 
-def _cancel(station, actor, number, at):
+def _give(station, actor, number, at, colleague):
+    from deskapp.bench.work_list import give
+
+    row = station.store.query_one("SELECT id FROM staff WHERE name = ?", (colleague,))
+    give(station, actor, number, row["id"], "she knows this model")
+
+
+def _cancel(station, actor, number, at, arg=""):
     from deskapp.orders.moves import advance
 
     advance(station, actor, number, "cancel", reason="the customer withdrew")
 
 
-ACTIONS = {"take": _take, "rework": _rework, "diagnose": _diagnose, "delay": _delay, "loaner": _loaner,
+ACTIONS = {"take": _take, "give": _give, "rework": _rework, "diagnose": _diagnose, "delay": _delay, "loaner": _loaner,
            "cancel": _cancel}
 
 
@@ -68,6 +75,7 @@ def main(action: str, db: str, tag: str, staff: str, start: float, slot: float, 
          sweep: float = 0.0) -> None:
     from deskapp.rules.errors import DeskError
 
+    name, _, arg = action.partition(":")  # give:COLLEAGUE
     station = Station.open(db, locale="en", clock=lambda: at)
     row = station.store.query_one("SELECT id, name, role FROM staff WHERE name = ?", (staff,))
     actor = Actor(name=row["name"], terminal=f"B-{os.getpid()}", staff_id=row["id"], role=row["role"])
@@ -78,7 +86,7 @@ def main(action: str, db: str, tag: str, staff: str, start: float, slot: float, 
         while time.time() < start + i * slot + sweep * (i % 10):  # both processes meet at this order now
             time.sleep(0.0005)
         try:
-            ACTIONS[action](station, actor, number, at)
+            ACTIONS[name](station, actor, number, at, arg)
             outcomes.append("ok")
         except DeskError as exc:  # a clear refusal
             outcomes.append(str(exc.key))

@@ -183,3 +183,19 @@ def test_store_write_refuses_to_join_a_deferred_transaction(tmp_path):
     assert {r[0] for r in store.query("SELECT key FROM meta WHERE key IN ('outer', 'inner', 'ours')")} \
         == {"outer", "inner"}
     store.close()
+
+
+def test_two_hand_overs_of_one_order_at_once_the_second_is_refused(station, team, customer, tmp_path, bench_team):
+    """The engineer's order handed to two colleagues from two terminals at the same moment: one
+    hand-over, and the other refused (the order is no longer theirs), never silently replaced."""
+    import_sales(station, team["manager"], tmp_path)
+    add_staff(station, team["manager"], "engineer-c", "engineer", "1234")
+    numbers = orders(station, team, customer, "give race", engineer=bench_team["a"].id)
+    b, c = race(station.store.path, "give race", ("give:engineer-b", "engineer-a", 0.0),
+                ("give:engineer-c", "engineer-a", 0.0))
+    no_errors(b, c)
+    both = sum(1 for x, y in zip(b, c) if x == y == "ok")
+    assert both == 0, f"both hand-overs went through in {both} of {ROUNDS} races"
+    assert all(sorted((x, y)) == ["error.already_assigned", "ok"] for x, y in zip(b, c)), list(zip(b, c))
+    handed = event_ids(station.store.path, "order.handed_over")
+    assert all(len(handed[n]) == 1 for n in numbers)

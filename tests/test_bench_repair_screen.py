@@ -1,6 +1,7 @@
 """The repair screen in the real app under Pilot: it shows what is already recorded and adds to
 it (never a blank form that replaces the record), and a cause found during the repair stops
-the repair and the screen says what comes next (a quote and the customer's answer)."""
+the repair and the screen says what comes next (a quote and the customer's answer). And an
+expired quote is refused at the quote screen, which then sends a new one."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sqlite3
 
 import pytest
 from conftest import fixed_clock, make_front_desk
-from desk_pilot import new_app, screen_name, settle, sign_in, type_in
+from desk_pilot import choose, new_app, screen_name, settle, sign_in, type_in
 
 from deskapp.bench.diagnosis import record_diagnosis
 from deskapp.bench.repair import PartUsed, record_repair
@@ -121,3 +122,54 @@ async def test_a_cause_found_during_the_repair_stops_it_and_the_screen_says_what
         assert screen_name(app) == "QuoteScreen"
     s = stored(desk, number)
     assert s["state"] == "diagnosing" and s["chargeable"]
+
+
+async def test_an_expired_quote_is_refused_on_screen_and_a_new_quote_is_sent_and_approved(desk):
+    import datetime as dt
+
+    from deskapp.bench.quotes import QuoteLine, send_quote
+
+    clock = fixed_clock()
+    st = Station.open(desk, locale="en", clock=clock)
+    reception = Actor(name="Amy Reception", terminal="R1")
+    row = st.store.query_one("SELECT id, name, role FROM staff WHERE name = '陳志明'")
+    eng = Actor(name=row["name"], terminal="B1", staff_id=row["id"], role=row["role"])
+    customer = find_by_phone(st, "0912")[0]
+    number = create_order(st, reception, IntakeInput(customer_id=customer.id, product_line="laptop",
+                                                     serial="NB-X14-0042", fault_reported="no power")).number
+    assign_engineer(st, reception, number, eng.staff_id)
+    advance(st, eng, number, "start_diagnosis")
+    send_quote(st, eng, number, [QuoteLine("part", "DC jack", 1, 900)])
+    days = st.policy.quote_valid_days + 60
+    st.close()
+    clock.advance(days=days)  # the customer answers 60 days after the quote's validity
+    app = new_app(desk, "en", terminal="B1", clock=clock)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await sign_in(app, pilot, "陳志明")
+        await settle(app, pilot)
+        mine = app.screen.query_one("#mine")
+        mine.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen_name(app) == "QuoteScreen"
+        await choose(app, pilot, "method", "signed")
+        await pilot.press("ctrl+a")
+        await settle(app, pilot)
+        assert "expired" in shown(app, "#status") and "new quote" in shown(app, "#status")
+        assert stored(desk, number)["state"] == "awaiting_approval"
+        await type_in(app, pilot, "desc1", "DC jack")
+        await type_in(app, pilot, "price1", "950")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Quote sent" in shown(app, "#status")
+        await pilot.press("ctrl+a")
+        await settle(app, pilot)
+        assert "Quote approved" in shown(app, "#status")
+    assert stored(desk, number)["state"] == "approved"
+    conn = sqlite3.connect(desk)
+    try:
+        total, until = conn.execute("SELECT quote_total, quote_valid_until FROM repair_orders WHERE number = ?",
+                                    (number,)).fetchone()
+    finally:
+        conn.close()
+    assert total == 950 and dt.date.fromisoformat(until) > clock().date()

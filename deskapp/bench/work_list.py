@@ -85,11 +85,14 @@ def take(station, actor, number: str):
 
 
 def give(station, actor, number: str, colleague_id: int, reason: str):
-    """Hand an order to a colleague; the reason is required. The assignment, the check that it
-    changes hands and the hand-over event are one transaction."""
+    """Hand an order to a colleague; the reason is required. Only the engineer it is assigned to
+    (or a manager) hands it over: of two hand-overs at once, the second finds it is no longer
+    theirs. The check, the assignment and the hand-over event are one transaction."""
     reason = validate.required_text("reason", reason, max_len=200)
     with station.store.write() as conn:
         row = locked_row(conn, number)
+        if row["assigned_engineer_id"] not in (None, actor.staff_id) and actor.role != "manager":
+            raise DomainError("error.already_assigned", number=row["number"])
         if colleague_id == row["assigned_engineer_id"]:
             raise ValidationError("colleague", "error.same_engineer")
         result = assign_engineer(station, actor, number, colleague_id, reason)

@@ -196,9 +196,10 @@ def loaner_out_or_back(station, actor, number: str, device: str) -> str | None:
     from deskapp.bench.loaners import issue_loaner, loaners_of, return_loaner
     from deskapp.orders.model import get_order
 
-    out = [l for l in loaners_of(station, get_order(station, number).id) if not l["returned_at"]]
-    if out:
-        return_loaner(station, actor, number)
-        return out[0]["device"]
-    issue_loaner(station, actor, number, device)
-    return None
+    with station.store.write():  # out or not, read under the lock the issue or return takes
+        out = [l for l in loaners_of(station, get_order(station, number).id) if not l["returned_at"]]
+        if out:
+            return_loaner(station, actor, number)
+            return out[0]["device"]
+        issue_loaner(station, actor, number, device)
+        return None
