@@ -91,10 +91,10 @@ def give(station, actor, number: str, colleague_id: int, reason: str):
     reason = validate.required_text("reason", reason, max_len=200)
     with station.store.write() as conn:
         row = locked_row(conn, number)
-        if row["assigned_engineer_id"] not in (None, actor.staff_id) and actor.role != "manager":
-            raise DomainError("error.already_assigned", number=row["number"])
         if colleague_id == row["assigned_engineer_id"]:
             raise ValidationError("colleague", "error.same_engineer")
+        if row["assigned_engineer_id"] not in (None, actor.staff_id) and actor.role != "manager":
+            raise DomainError("error.already_assigned", number=row["number"])
         result = assign_engineer(station, actor, number, colleague_id, reason)
         events.record(conn, station, actor, "order.handed_over", order_id=row["id"], subject=row["number"],
                       data={"from": row["assigned_engineer_id"], "to": colleague_id, "reason": reason})

@@ -11,7 +11,7 @@ from deskapp.screens.bench.order_step import OrderScreen
 from deskapp.screens.widgets import FormField, Teleprompter, clear_field_errors
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
@@ -35,7 +35,8 @@ class RepairScreen(OrderScreen):
         tr = self.app.tr
         yield Static("", id="next-step", markup=False)
         yield Label(tr.t("bench.recorded_so_far"), classes="field-label")
-        yield Static("", id="recorded", markup=False)
+        with VerticalScroll(id="recorded-box"):
+            yield Static("", id="recorded", markup=False)
         yield Label(tr.t("bench.new_entry"), classes="field-label")
         yield FormField(tr.t("bench.work_done"), "work")
         yield Label(tr.t("bench.parts_used"), classes="field-label")
@@ -109,6 +110,8 @@ class RepairScreen(OrderScreen):
         if repair["minutes"]:
             lines.append(tr.t("bench.recorded_minutes", minutes=repair["minutes"]))
         self.query_one("#recorded", Static).update(Content("\n".join(lines) if lines else tr.t("bench.recorded_nothing")))
+        box = self.query_one("#recorded-box", VerticalScroll)
+        self.call_after_refresh(box.scroll_end, animate=False)  # the latest entry in view, once laid out
         hint = next_step(tr, d)
         self.query_one("#next-step", Static).update(Content(hint))
         self.query_one("#next-step", Static).display = bool(hint)
