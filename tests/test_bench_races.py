@@ -199,3 +199,23 @@ def test_two_hand_overs_of_one_order_at_once_the_second_is_refused(station, team
     assert all(sorted((x, y)) == ["error.already_assigned", "ok"] for x, y in zip(b, c)), list(zip(b, c))
     handed = event_ids(station.store.path, "order.handed_over")
     assert all(len(handed[n]) == 1 for n in numbers)
+
+
+def test_a_write_slipped_into_a_read_fails_at_once_and_loudly(tmp_path):
+    """The reader is for reads only: a write in ``Store.read()`` would be a deferred transaction
+    upgrading to write (no busy wait, "database is locked" under load); it is refused at once,
+    while another terminal writes or not, and nothing is written."""
+    from deskapp.storage.store import Store
+
+    store = Store(tmp_path / "station.db")
+    for holding in (False, True):
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            with store.read() as conn:
+                conn.execute("SELECT COUNT(*) FROM staff").fetchone()
+                if holding:
+                    with another_terminal_writing(store.path):
+                        conn.execute("INSERT INTO meta (key, value) VALUES ('slipped', 'in')")
+                else:
+                    conn.execute("INSERT INTO meta (key, value) VALUES ('slipped', 'in')")
+    assert store.query("SELECT key FROM meta WHERE key = 'slipped'") == []
+    store.close()

@@ -294,6 +294,9 @@ class Store:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Reads only: a write slipped into a read (its deferred transaction upgrading, which skips
+        # the busy timeout) fails at once and loudly instead of "database is locked" under load.
+        conn.execute("PRAGMA query_only = ON")
         return conn
 
     @contextmanager
