@@ -28,7 +28,7 @@ DETAILS = {"send_quote": {"total": 1200}, "approve_quote": {"method": "signed"},
 
 @pytest.mark.parametrize("action,source", [(a, s) for a, (sources, _) in TRANSITIONS.items() for s in sources])
 def test_every_legal_move(action, source):
-    chargeable = action in ("send_quote",) or source == S.APPROVED
+    chargeable = action in ("send_quote", "stop_for_quote") or source == S.APPROVED
     f = facts(source, chargeable=chargeable, quote_status="approved" if source == S.APPROVED else "none",
               outcome="unrepaired" if action in ("back_to_return", "ship_back") else "")
     assert next_state(f, action, DETAILS.get(action)) == TRANSITIONS[action][1]

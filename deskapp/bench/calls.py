@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from deskapp.bench.promises import change_promise, current_due
+from deskapp.bench.promises import PROMISE_STATES, change_promise, current_due
 from deskapp.orders.model import get_order, locked_row
 from deskapp.orders.moves import advance
 from deskapp.orders.reads import OrderSummary, summaries
 from deskapp.records.customers import get_customer
 from deskapp.rules import validate
 from deskapp.rules.dates import to_db
-from deskapp.rules.errors import ValidationError
+from deskapp.rules.errors import DomainError, TKey, ValidationError
 from deskapp.storage import events
 
 OUTCOMES = ("reached", "no_answer", "message_left")
@@ -39,12 +39,13 @@ def record_delay_call(station, actor, number: str, *, kind: str, outcome: str, n
     if kind == "part" and not part:
         raise ValidationError("part", "error.part_needed")
     note = validate.optional_text("note", note, max_len=300)
-    order = get_order(station, number)
-    promise_kind, due = current_due(order)
-    before = due is None or station.now() < due
     reason = f"{'part: ' + part if kind == 'part' else 'complex fault'} ({outcome})"
-    with station.store.write() as conn:
+    with station.store.write() as conn:  # the state, the promise and the move decided on the locked row
         row = locked_row(conn, number)
+        if row["state"] not in PROMISE_STATES:  # a cancelled or finished order has no promise to move
+            raise DomainError("error.not_in_state", number=row["number"], state=TKey(f"state.{row['state']}"))
+        promise_kind, due = current_due(get_order(station, number))
+        before = due is None or station.now() < due
         conn.execute(
             "INSERT INTO contact_attempts (order_id, purpose, outcome, note, before_promise, actor, staff_id, at)"
             " VALUES (?, 'delay', ?, ?, ?, ?, ?, ?)",

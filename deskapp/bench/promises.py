@@ -15,11 +15,15 @@ from deskapp.rules.errors import ValidationError
 from deskapp.storage import events
 
 KINDS = {"inspection": "inspection_due_at", "completion": "promised_at"}
+# A promise moves while the device is at the bench; a cancelled, ready or released order has none to keep.
+PROMISE_STATES = ("received", "diagnosing", "awaiting_approval", "approved", "in_repair", "waiting_parts")
 
 
 def change_promise(station, actor, number: str, kind: str, new_due: dt.datetime, reason: str) -> None:
-    """Move a promise; the reason is required and the old time is kept."""
+    """Move a promise; the reason is required and the old time is kept. The order's state is
+    checked on its row under the write lock."""
     from deskapp.orders.model import locked_row
+    from deskapp.rules.errors import DomainError, TKey
 
     if kind not in KINDS:
         raise ValidationError("kind", "error.choice", value=kind, allowed=", ".join(KINDS))
@@ -31,6 +35,8 @@ def change_promise(station, actor, number: str, kind: str, new_due: dt.datetime,
     column = KINDS[kind]
     with station.store.write() as conn:
         row = locked_row(conn, number)
+        if row["state"] not in PROMISE_STATES:
+            raise DomainError("error.not_in_state", number=row["number"], state=TKey(f"state.{row['state']}"))
         conn.execute(f"UPDATE repair_orders SET {column} = ?, updated_at = ? WHERE id = ?",
                      (to_db(new_due), to_db(station.now()), row["id"]))
         conn.execute(

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from deskapp.orders.model import get_order, locked_row
+from deskapp.orders.model import locked_row
 from deskapp.orders.moves import advance
 from deskapp.rules import validate
-from deskapp.rules.errors import ValidationError
+from deskapp.rules.errors import DomainError, ValidationError
 
 RETURN_METHODS = ("collect", "ship")
 
@@ -33,13 +33,14 @@ def _checked(lines) -> list[QuoteLine]:
         if line.kind not in ("part", "labour"):
             raise ValidationError(field, "error.choice", value=line.kind, allowed="part, labour")
         desc = validate.required_text(field, line.description, max_len=120)
-        if not isinstance(line.quantity, int) or line.quantity <= 0:
-            raise ValidationError(field, "error.quantity_positive")
-        if not isinstance(line.unit_price, int) or line.unit_price < 0:
-            raise ValidationError(field, "error.price_not_negative")
-        out.append(QuoteLine(line.kind, desc, line.quantity, line.unit_price))
+        validate.quantity(field, line.quantity)
+        validate.amount(field, line.unit_price)
+        checked = QuoteLine(line.kind, desc, line.quantity, line.unit_price)
+        validate.amount(field, checked.amount)  # quantity x price within the ceiling too
+        out.append(checked)
     if not out:
         raise ValidationError("lines", "error.quote_needs_lines")
+    validate.amount("lines", sum(line.amount for line in out))
     return out
 
 
@@ -48,7 +49,6 @@ def send_quote(station, actor, number: str, lines) -> int:
     checked = _checked(lines)
     total = sum(line.amount for line in checked)
     valid_until = station.today() + dt.timedelta(days=station.policy.quote_valid_days)
-    order = get_order(station, number)
     with station.store.write() as conn:
         row = locked_row(conn, number)
         conn.execute("DELETE FROM quote_lines WHERE order_id = ?", (row["id"],))
@@ -56,14 +56,20 @@ def send_quote(station, actor, number: str, lines) -> int:
             "INSERT INTO quote_lines (order_id, kind, description, quantity, unit_price) VALUES (?, ?, ?, ?, ?)",
             [(row["id"], q.kind, q.description, q.quantity, q.unit_price) for q in checked])
         conn.execute("UPDATE repair_orders SET quote_valid_until = ? WHERE id = ?", (valid_until.isoformat(), row["id"]))
-        advance(station, actor, order.number, "send_quote", total=total)  # same transaction (savepoint)
+        advance(station, actor, row["number"], "send_quote", total=total)  # same transaction (savepoint)
     return total
 
 
 def answer_quote(station, actor, number: str, *, approved: bool, method: str, return_method: str = ""):
-    """The customer's answer. A decline says how the device goes back (collected or shipped)."""
+    """The customer's answer. A decline says how the device goes back (collected or shipped).
+    An expired quote cannot be approved: the bench sends a new one (its validity read under the lock)."""
     if approved:
-        return advance(station, actor, number, "approve_quote", method=method)
+        with station.store.write() as conn:
+            row = locked_row(conn, number)
+            until = row["quote_valid_until"]
+            if row["state"] == "awaiting_approval" and until and station.today() > dt.date.fromisoformat(until):
+                raise DomainError("error.quote_expired", number=row["number"], until=until)
+            return advance(station, actor, number, "approve_quote", method=method)
     return_method = validate.choice("return_method", return_method, RETURN_METHODS)
     with station.store.write() as conn:
         row = locked_row(conn, number)

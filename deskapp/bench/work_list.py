@@ -7,12 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from deskapp.bench.promises import open_minutes_left
-from deskapp.orders.model import get_order
+from deskapp.orders.model import locked_row
 from deskapp.orders.moves import assign_engineer
 from deskapp.orders.reads import WITH_PARTIES
 from deskapp.rules import validate
 from deskapp.rules.dates import from_db
-from deskapp.rules.errors import DomainError, ValidationError
+from deskapp.rules.errors import DomainError, TKey, ValidationError
 from deskapp.storage import events
 
 BENCH_STATES = ("received", "diagnosing", "awaiting_approval", "approved", "in_repair", "waiting_parts")
@@ -76,21 +76,29 @@ def unassigned_pool(station, limit: int = 200) -> list[WorkItem]:
 
 
 def take(station, actor, number: str):
-    """Take an order from the unassigned pool."""
-    order = get_order(station, number)
-    if order.assigned_engineer_id is not None and order.assigned_engineer_id != actor.staff_id:
-        raise DomainError("error.already_assigned", number=order.number)
-    return assign_engineer(station, actor, number, actor.staff_id, "taken from the pool")
+    """Take an order from the unassigned pool. Whether it is still in the pool is read under
+    the write lock: of two engineers taking it at once, the second is refused."""
+    with station.store.write() as conn:
+        row = locked_row(conn, number)
+        if row["assigned_engineer_id"] is not None and row["assigned_engineer_id"] != actor.staff_id:
+            raise DomainError("error.already_assigned", number=row["number"])
+        if row["state"] not in BENCH_STATES:
+            raise DomainError("error.not_in_state", number=row["number"], state=TKey(f"state.{row['state']}"))
+        return assign_engineer(station, actor, number, actor.staff_id, "taken from the pool")  # same transaction
 
 
 def give(station, actor, number: str, colleague_id: int, reason: str):
-    """Hand an order to a colleague; the reason is required."""
+    """Hand an order to a colleague; the reason is required. Only the engineer it is assigned to
+    (or a manager) hands it over: of two hand-overs at once, the second finds it is no longer
+    theirs. The check, the assignment and the hand-over event are one transaction."""
     reason = validate.required_text("reason", reason, max_len=200)
-    order = get_order(station, number)
-    if colleague_id == order.assigned_engineer_id:
-        raise ValidationError("colleague", "error.same_engineer")
-    result = assign_engineer(station, actor, number, colleague_id, reason)
     with station.store.write() as conn:
-        events.record(conn, station, actor, "order.handed_over", order_id=order.id, subject=order.number,
-                      data={"from": order.assigned_engineer_id, "to": colleague_id, "reason": reason})
+        row = locked_row(conn, number)
+        if colleague_id == row["assigned_engineer_id"]:
+            raise ValidationError("colleague", "error.same_engineer")
+        if row["assigned_engineer_id"] not in (None, actor.staff_id) and actor.role != "manager":
+            raise DomainError("error.already_assigned", number=row["number"])
+        result = assign_engineer(station, actor, number, colleague_id, reason)
+        events.record(conn, station, actor, "order.handed_over", order_id=row["id"], subject=row["number"],
+                      data={"from": row["assigned_engineer_id"], "to": colleague_id, "reason": reason})
     return result

@@ -3,7 +3,7 @@ target inside the repair warranty on the original fault, otherwise the normal fl
 
 from __future__ import annotations
 
-from deskapp.orders.creation import IntakeInput, create_order
+from deskapp.orders.creation import IntakeInput, Refused, create_order
 from deskapp.orders.model import RepairOrder, get_order
 from deskapp.records.devices import get_device
 from deskapp.rules.dates import from_db
@@ -28,16 +28,26 @@ def rework_decision(station, original_number: str, *, same_fault: bool):
 def create_rework(station, actor, original_number: str, fault_reported: str, *, same_fault: bool) -> tuple[RepairOrder, Decision]:
     """A returning device: a rework order linked to the original; free (2-hour target) inside
     the repair warranty on the original fault, otherwise through the normal warranty check."""
-    original, decision = rework_decision(station, original_number, same_fault=same_fault)
     open_marks = ",".join("?" * len(OPEN_STATES))
-    already = station.store.query_one(f"SELECT number FROM repair_orders WHERE rework_of = ? AND state IN ({open_marks})",
-                                      (original.id, *OPEN_STATES))
-    if already is not None:  # one rework at a time for the same repair
-        raise DomainError("error.rework_already_open", number=original.number, rework=already["number"])
-    device = get_device(station, original.device_id)
-    data = IntakeInput(
-        customer_id=original.customer_id, product_line=device.product_line, serial=device.serial,
-        brand=device.brand, model=device.model, fault_reported=fault_reported,
-    )
-    order = create_order(station, actor, data, rework_of=original.id, free_rework=decision.free)
+    # One transaction: the original, the check that no rework of it is open and the new order,
+    # so two terminals opening a rework of one repair at once make one, and refuse the other.
+    with station.store.write() as conn:
+        original, decision = rework_decision(station, original_number, same_fault=same_fault)
+        already = conn.execute(f"SELECT number FROM repair_orders WHERE rework_of = ? AND state IN ({open_marks})",
+                               (original.id, *OPEN_STATES)).fetchone()
+        if already is not None:  # one rework at a time for the same repair
+            raise DomainError("error.rework_already_open", number=original.number, rework=already["number"])
+        device = get_device(station, original.device_id)
+        data = IntakeInput(
+            customer_id=original.customer_id, product_line=device.product_line, serial=device.serial,
+            brand=device.brand, model=device.model, fault_reported=fault_reported,
+        )
+        try:
+            order = create_order(station, actor, data, rework_of=original.id, free_rework=decision.free)
+        except Refused as refusal:  # its event is kept: the refusal commits, as at any intake
+            refused = refusal
+        else:
+            refused = None
+    if refused is not None:
+        raise refused
     return order, decision

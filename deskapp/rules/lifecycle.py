@@ -8,6 +8,8 @@ order and the action asked for, and returns the new state or raises a
     diagnosing --send_quote--> awaiting_approval --approve_quote--> approved --start_repair--> in_repair
                                                  --decline_quote--> return_unrepaired
     diagnosing --start_repair--> in_repair            (only when not chargeable)
+    awaiting_approval --send_quote--> awaiting_approval (a new quote: the old one expired, or changed)
+    in_repair | waiting_parts --stop_for_quote--> diagnosing (a cause found in the repair made it chargeable)
     in_repair <--wait_for_part / part_arrived--> waiting_parts
     diagnosing | in_repair --declare_unrepairable--> return_unrepaired
     in_repair --mark_ready--> ready                   (needs the repair record)
@@ -54,7 +56,7 @@ QUOTE_ANSWERS = ("phone", "email", "signed", "stamped")
 S = State
 TRANSITIONS: dict[str, tuple[tuple[State, ...], State]] = {
     "start_diagnosis": ((S.RECEIVED,), S.DIAGNOSING),
-    "send_quote": ((S.DIAGNOSING,), S.AWAITING_APPROVAL),
+    "send_quote": ((S.DIAGNOSING, S.AWAITING_APPROVAL), S.AWAITING_APPROVAL),
     "approve_quote": ((S.AWAITING_APPROVAL,), S.APPROVED),
     "decline_quote": ((S.AWAITING_APPROVAL,), S.RETURN_UNREPAIRED),
     "start_repair": ((S.DIAGNOSING, S.APPROVED), S.IN_REPAIR),
@@ -65,6 +67,7 @@ TRANSITIONS: dict[str, tuple[tuple[State, ...], State]] = {
     "back_to_bench": ((S.READY,), S.IN_REPAIR),
     "release": ((S.READY, S.RETURN_UNREPAIRED), S.RELEASED),
     "close": ((S.RELEASED,), S.CLOSED),
+    "stop_for_quote": ((S.IN_REPAIR, S.WAITING_PARTS), S.DIAGNOSING),
     "cancel": ((S.RECEIVED,), S.CANCELLED),
     "withdraw": ((S.RECEIVED, S.DIAGNOSING, S.AWAITING_APPROVAL, S.APPROVED, S.IN_REPAIR, S.WAITING_PARTS),
                  S.RETURN_UNREPAIRED),
@@ -154,6 +157,13 @@ def _with_reason(facts: OrderFacts, details: dict) -> None:
 def _mark_ready(facts: OrderFacts, details: dict) -> None:
     if facts.state == State.IN_REPAIR and not facts.has_repair_record:
         raise DomainError("error.ready_needs_repair_record", number=facts.number)
+    if facts.state == State.IN_REPAIR:  # a repair that became chargeable is not ready without the customer's yes
+        _start_repair(facts, details)
+
+
+def _stop_for_quote(facts: OrderFacts, details: dict) -> None:
+    if not facts.chargeable or facts.quote_status == "approved":
+        raise DomainError("error.stop_for_quote_not_needed", number=facts.number)
 
 
 def _back_to_bench(facts: OrderFacts, details: dict) -> None:
@@ -201,6 +211,7 @@ _GUARDS = {
     "declare_unrepairable": _with_reason,
     "mark_ready": _mark_ready,
     "back_to_bench": _back_to_bench,
+    "stop_for_quote": _stop_for_quote,
     "release": _release,
     "cancel": _cancel,
     "withdraw": _with_reason,

@@ -12,6 +12,30 @@ from deskapp.rules.text import clean, digits_only
 SERIAL_RE = re.compile(r"[A-Z0-9][A-Z0-9\-/.]{2,39}")
 PIN_RE = re.compile(r"\d{4,8}")
 
+# The largest amount the station takes in one figure (a quote line, a quote's total, a fee):
+# NT$9,999,999. A repair costing more is a typing slip; far larger figures would not even fit
+# an SQLite integer (OverflowError). Quantities on one line stop at 999.
+MONEY_MAX = 9_999_999
+QUANTITY_MAX = 999
+
+
+def amount(field: str, value: object, *, key: str = "error.price_not_negative") -> int:
+    """A whole amount of money from 0 to MONEY_MAX (``key`` names the refusal of a negative one)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValidationError(field, key)
+    if value > MONEY_MAX:
+        raise ValidationError(field, "error.amount_too_large", max=f"{MONEY_MAX:,}", value=f"{value:,}")
+    return value
+
+
+def quantity(field: str, value: object) -> int:
+    """A whole quantity from 1 to QUANTITY_MAX."""
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValidationError(field, "error.quantity_positive")
+    if value > QUANTITY_MAX:
+        raise ValidationError(field, "error.quantity_too_large", max=QUANTITY_MAX, value=value)
+    return value
+
 
 def required_text(field: str, value: object, *, max_len: int = 60) -> str:
     text = clean(value)

@@ -56,6 +56,14 @@ class StoreTooNew(StoreError):
     pass
 
 
+class DeferredWrite(RuntimeError):
+    """A write asked for inside a transaction that did not start with ``Store.write()`` (a bug)."""
+
+    def __init__(self) -> None:
+        super().__init__("Store.write() inside a transaction opened without the write lock (a deferred BEGIN):"
+                         " open the transaction with Store.write() itself")
+
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -238,10 +246,16 @@ class Store:
         """A write transaction holding the station's write lock from its first statement.
 
         Nested use joins the outer transaction (a savepoint), so services can call
-        each other and still commit as one.
+        each other and still commit as one. Only a write of this thread's own is joined:
+        a transaction opened on the writer any other way (a deferred ``BEGIN``, sqlite-utils'
+        ``atomic()``) would have to upgrade from read to write, which skips the busy timeout
+        and fails with "database is locked" when another terminal writes; and the checks made
+        in it would rest on reads taken before the lock. It is refused, loudly (a bug to fix).
         """
         with self._lock:
             if self.conn.in_transaction:
+                if not self._in_write():
+                    raise DeferredWrite()
                 with self.db.atomic():
                     yield self.conn
                 return
@@ -284,6 +298,9 @@ class Store:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Reads only: a write slipped into a read (its deferred transaction upgrading, which skips
+        # the busy timeout) fails at once and loudly instead of "database is locked" under load.
+        conn.execute("PRAGMA query_only = ON")
         return conn
 
     @contextmanager

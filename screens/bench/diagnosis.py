@@ -72,7 +72,8 @@ def start_diagnosis_if_received(station, actor, number: str) -> bool:
     from deskapp.orders.model import get_order
     from deskapp.orders.moves import advance
 
-    if str(get_order(station, number).state) != "received":
-        return False
-    advance(station, actor, number, "start_diagnosis")
-    return True
+    with station.store.write():  # the state read under the lock the start takes
+        if str(get_order(station, number).state) != "received":
+            return False
+        advance(station, actor, number, "start_diagnosis")
+        return True

@@ -1,5 +1,9 @@
 """Repair record: work done, parts used (old parts returned to the customer, or why not),
-time spent, a loaner issued and returned (contract level 2), then ready for pickup."""
+time spent, a loaner issued and returned (contract level 2), then ready for pickup.
+
+The record accumulates: what is already recorded is shown above the form, and each save adds
+an entry (the form then empties). A cause found during the repair (F5) is recorded as a
+diagnosis; if it makes the order chargeable the repair stops, and this screen says what next."""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ from deskapp.screens.bench.order_step import OrderScreen
 from deskapp.screens.widgets import FormField, Teleprompter, clear_field_errors
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import Checkbox, Input, Label, Select
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from deskapp.rules.text import clean
 
@@ -21,10 +26,18 @@ class RepairScreen(OrderScreen):
         Binding("ctrl+e", "ready", "Ready for pickup", priority=True),
         Binding("ctrl+l", "loaner", "Loaner out/back", priority=True),
         Binding("ctrl+t", "part_arrived", "Part arrived", priority=True),
+        Binding("f5", "diagnose", "Cause found"),
+        Binding("f6", "start_repair", "Start repair"),
+        Binding("f7", "quote", "Quote"),
     ]
 
     def form(self) -> ComposeResult:
         tr = self.app.tr
+        yield Static("", id="next-step", markup=False)
+        yield Label(tr.t("bench.recorded_so_far"), classes="field-label")
+        with VerticalScroll(id="recorded-box"):
+            yield Static("", id="recorded", markup=False)
+        yield Label(tr.t("bench.new_entry"), classes="field-label")
         yield FormField(tr.t("bench.work_done"), "work")
         yield Label(tr.t("bench.parts_used"), classes="field-label")
         for i in range(1, PARTS + 1):
@@ -73,7 +86,35 @@ class RepairScreen(OrderScreen):
                  self.query_one("#no_warranty_consent", Checkbox).value)
 
     def answered_repair(self, _order) -> None:
+        """Saved: the entry joins the record shown above, and the form empties for the next one."""
+        for i in range(1, PARTS + 1):
+            for field in (f"#part{i}", f"#pqty{i}", f"#part{i}_reason"):
+                self.query_one(field, Input).value = ""
+            self.query_one(f"#returned{i}", Checkbox).value = True
+        self.query_one("#work", Input).value = ""
+        self.query_one("#minutes", Input).value = ""
         self.report(self.app.tr.t("bench.repair_recorded"))
+        self.show_summary()
+
+    def answered_summary(self, d: dict) -> None:
+        """The order at a glance, then what the repair record already holds, and what comes next
+        when the order is not (or no longer) in repair."""
+        super().answered_summary(d)
+        tr = self.app.tr
+        repair = d["repair"]
+        lines = [clean(line) for line in repair["record"].splitlines() if line.strip()]
+        for p in repair["parts"]:
+            values = {"part": clean(p["part"]), "quantity": p["quantity"], "reason": clean(p["old_part_reason"])}
+            lines.append(tr.t("bench.recorded_part" if p["old_part_returned"] else "bench.recorded_part_kept",
+                              **values))
+        if repair["minutes"]:
+            lines.append(tr.t("bench.recorded_minutes", minutes=repair["minutes"]))
+        self.query_one("#recorded", Static).update(Content("\n".join(lines) if lines else tr.t("bench.recorded_nothing")))
+        box = self.query_one("#recorded-box", VerticalScroll)
+        self.call_after_refresh(box.scroll_end, animate=False)  # the latest entry in view, once laid out
+        hint = next_step(tr, d)
+        self.query_one("#next-step", Static).update(Content(hint))
+        self.query_one("#next-step", Static).display = bool(hint)
 
     def refused_repair(self, error) -> None:
         from deskapp.rules.errors import ValidationError
@@ -94,6 +135,24 @@ class RepairScreen(OrderScreen):
         self.app.notify(self.app.tr.t("bench.ready", number=self.number), markup=False)
         self.app.pop_screen()
 
+    def action_diagnose(self) -> None:
+        """A cause found during the repair: recorded as a diagnosis (back here afterwards)."""
+        from deskapp.screens.bench.diagnosis import DiagnosisScreen
+
+        self.app.push_screen(DiagnosisScreen(self.number))
+
+    def on_screen_resume(self) -> None:  # back from the diagnosis: the order may have changed
+        self.show_summary()
+
+    def action_quote(self) -> None:
+        from deskapp.screens.bench.quote import QuoteScreen
+
+        self.app.switch_screen(QuoteScreen(self.number))
+
+    def answered_start_repair(self, _order) -> None:  # already here: only the summary changes
+        self.report("")
+        self.show_summary()
+
     def action_part_arrived(self) -> None:
         self.move("part_arrived")
 
@@ -110,14 +169,29 @@ class RepairScreen(OrderScreen):
         self.report(tr.t("bench.loaner_back", device=clean(back)) if back is not None else tr.t("bench.loaner_out"))
 
 
+def next_step(tr, d: dict) -> str:
+    """What to do next with an order shown on the repair screen ("" while it is in repair)."""
+    state = d["state"]
+    if state in ("in_repair", "waiting_parts"):
+        return ""
+    if state == "diagnosing" and d["warranty"]["chargeable"]:
+        return tr.t("bench.repair_stopped")
+    if state == "awaiting_approval":
+        return tr.t("bench.waiting_for_answer")
+    if state == "approved":
+        return tr.t("bench.repair_can_go_on")
+    return tr.t("bench.not_at_repair", number=d["number"], state=tr.t(f"state.{state}"))
+
+
 def record_with_warranty(station, actor, number: str, work: str, parts: list, minutes: int, months,
                          consent: bool):
-    """In the worker: the repair record, then the repair warranty on the original fault agreed
-    with the customer (policy default unless chosen)."""
+    """In the worker: one more repair entry and the repair warranty on the original fault agreed
+    with the customer (policy default unless chosen), as one transaction."""
     from deskapp.bench.repair import record_repair, set_repair_warranty
 
-    record_repair(station, actor, number, work, parts, minutes)
-    return set_repair_warranty(station, actor, number, months, consent_recorded=consent)
+    with station.store.write():
+        record_repair(station, actor, number, work, parts, minutes)
+        return set_repair_warranty(station, actor, number, months, consent_recorded=consent)
 
 
 def loaner_out_or_back(station, actor, number: str, device: str) -> str | None:
@@ -125,9 +199,10 @@ def loaner_out_or_back(station, actor, number: str, device: str) -> str | None:
     from deskapp.bench.loaners import issue_loaner, loaners_of, return_loaner
     from deskapp.orders.model import get_order
 
-    out = [l for l in loaners_of(station, get_order(station, number).id) if not l["returned_at"]]
-    if out:
-        return_loaner(station, actor, number)
-        return out[0]["device"]
-    issue_loaner(station, actor, number, device)
-    return None
+    with station.store.write():  # out or not, read under the lock the issue or return takes
+        out = [l for l in loaners_of(station, get_order(station, number).id) if not l["returned_at"]]
+        if out:
+            return_loaner(station, actor, number)
+            return out[0]["device"]
+        issue_loaner(station, actor, number, device)
+        return None
