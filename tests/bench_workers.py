@@ -61,14 +61,15 @@ def _give(station, actor, number, at, colleague):
     give(station, actor, number, row["id"], "she knows this model")
 
 
-def _cancel(station, actor, number, at, arg=""):
+def _withdraw(station, actor, number, at, arg=""):
+    """The customer withdraws while the device is at the bench (it goes back through the counter)."""
     from deskapp.orders.moves import advance
 
-    advance(station, actor, number, "cancel", reason="the customer withdrew")
+    advance(station, actor, number, "withdraw", reason="the customer withdrew")
 
 
 ACTIONS = {"take": _take, "give": _give, "rework": _rework, "diagnose": _diagnose, "delay": _delay, "loaner": _loaner,
-           "cancel": _cancel}
+           "withdraw": _withdraw}
 
 
 def main(action: str, db: str, tag: str, staff: str, start: float, slot: float, at: dt.datetime,

@@ -82,10 +82,10 @@ def event_ids(db, kind: str) -> dict[str, list[int]]:
         conn.close()
 
 
-def after_cancel(db, kind: str) -> list[str]:
-    """Orders where ``kind`` was recorded after the order had been cancelled."""
-    cancelled = {s: ids[0] for s, ids in event_ids(db, "order.cancel").items()}
-    return [s for s, ids in event_ids(db, kind).items() if s in cancelled and max(ids) > cancelled[s]]
+def after_withdrawal(db, kind: str) -> list[str]:
+    """Orders where ``kind`` was recorded after the customer had withdrawn (the device left the bench)."""
+    withdrawn = {s: ids[0] for s, ids in event_ids(db, "order.withdraw").items()}
+    return [s for s, ids in event_ids(db, kind).items() if s in withdrawn and max(ids) > withdrawn[s]]
 
 
 def test_two_engineers_taking_one_order_from_the_pool_one_is_refused(station, team, customer, tmp_path, bench_team):
@@ -125,40 +125,40 @@ def test_two_terminals_opening_a_rework_of_one_repair_make_one(station, team, cu
     assert sorted(per_original) == sorted((n, 1) for n in originals)
 
 
-def test_a_diagnosis_is_not_recorded_on_an_order_cancelled_meanwhile(station, team, customer, tmp_path):
+def test_a_diagnosis_is_not_recorded_on_an_order_withdrawn_meanwhile(station, team, customer, tmp_path):
     import_sales(station, team["manager"], tmp_path)
     orders(station, team, customer, "diagnosis race", engineer=team["ids"]["engineer"], diagnosing=True)
     d, c = race(station.store.path, "diagnosis race", ("diagnose", "engineer-person", 0.0005),
-                ("cancel", "manager-person", 0.0))
+                ("withdraw", "manager-person", 0.0))
     no_errors(d, c)
-    late = after_cancel(station.store.path, "order.diagnosed")
-    assert late == [], f"a diagnosis recorded on {len(late)} of {ROUNDS} cancelled orders"
+    late = after_withdrawal(station.store.path, "order.diagnosed")
+    assert late == [], f"a diagnosis recorded on {len(late)} of {ROUNDS} withdrawn orders"
     assert all(x == "ok" or x == "error.not_in_state" for x in d), d
-    assert "ok" in c  # the races did meet: some cancels went through
+    assert "ok" in c  # the races did meet: some withdrawals went through
 
 
-def test_a_delay_call_does_not_move_the_promise_of_an_order_cancelled_meanwhile(station, team, customer, tmp_path):
+def test_a_delay_call_does_not_move_the_promise_of_an_order_withdrawn_meanwhile(station, team, customer, tmp_path):
     import_sales(station, team["manager"], tmp_path)
     orders(station, team, customer, "delay race", engineer=team["ids"]["engineer"], diagnosing=True)
     d, c = race(station.store.path, "delay race", ("delay", "engineer-person", 0.0005),
-                ("cancel", "manager-person", 0.0))
+                ("withdraw", "manager-person", 0.0))
     no_errors(d, c)
-    late = after_cancel(station.store.path, "order.promise_changed")
-    assert late == [], f"the promise of {len(late)} of {ROUNDS} cancelled orders moved by a delay call"
+    late = after_withdrawal(station.store.path, "order.promise_changed")
+    assert late == [], f"the promise of {len(late)} of {ROUNDS} withdrawn orders moved by a delay call"
     assert "ok" in c
 
 
-def test_a_loaner_does_not_go_out_on_an_order_cancelled_meanwhile(station, team, customer, tmp_path):
+def test_a_loaner_does_not_go_out_on_an_order_withdrawn_meanwhile(station, team, customer, tmp_path):
     import datetime as dt
 
     import_sales(station, team["manager"], tmp_path)
     add_contract(station, team["manager"], customer.id, 2, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     orders(station, team, customer, "loaner race", engineer=team["ids"]["engineer"], diagnosing=True)
     d, c = race(station.store.path, "loaner race", ("loaner", "engineer-person", 0.0005),
-                ("cancel", "manager-person", 0.0))
+                ("withdraw", "manager-person", 0.0))
     no_errors(d, c)
-    late = after_cancel(station.store.path, "order.loaner_issued")
-    assert late == [], f"a loaner went out on {len(late)} of {ROUNDS} cancelled orders"
+    late = after_withdrawal(station.store.path, "order.loaner_issued")
+    assert late == [], f"a loaner went out on {len(late)} of {ROUNDS} withdrawn orders"
     assert "ok" in c
 
 

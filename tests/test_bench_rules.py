@@ -205,10 +205,10 @@ def test_a_huge_fee_in_the_policy_file_is_refused_at_open_naming_the_key(tmp_pat
 
 # ---- item 11 (the same rules, one terminal): nothing moves on a finished or cancelled order
 
-def test_a_cancelled_order_takes_no_delay_call_no_loaner_and_no_engineer(station, team, customer, bench, clock):
+def test_a_withdrawn_order_takes_no_delay_call_no_loaner_and_no_engineer(station, team, customer, bench, clock):
     add_contract(station, team["manager"], customer.id, 2, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     n = bench()
-    advance(station, team["manager"], n, "cancel", reason="the customer withdrew")
+    advance(station, team["manager"], n, "withdraw", reason="the customer withdrew")
     before = get_order(station, n).inspection_due_at
     with refused("error.not_in_state"):
         calls.record_delay_call(station, team["engineer"], n, kind="complex", outcome="reached",
@@ -217,7 +217,7 @@ def test_a_cancelled_order_takes_no_delay_call_no_loaner_and_no_engineer(station
     with refused("error.not_in_state"):
         issue_loaner(station, team["engineer"], n, "VisionCam spare")
     m = bench(diagnosing=False)
-    advance(station, team["manager"], m, "cancel", reason="withdrawn")
+    advance(station, team["manager"], m, "withdraw", reason="withdrawn")
     with refused("error.not_in_state"):
         worklist.take(station, team["engineer"], m)
     with refused("error.not_in_state"):
