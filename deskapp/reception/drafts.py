@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from deskapp.rules.dates import to_db
+from deskapp.rules.dates import from_db, to_db
 from deskapp.rules.errors import NotFound
 
 
@@ -22,10 +22,26 @@ class Draft:
     step: str
     data: dict
     updated_at: str
+    created_at: str = ""
 
 
 def _draft(row) -> Draft:
-    return Draft(row["id"], row["terminal"], row["staff_id"], row["step"], json.loads(row["data"]), row["updated_at"])
+    return Draft(row["id"], row["terminal"], row["staff_id"], row["step"], json.loads(row["data"]), row["updated_at"],
+                 row["created_at"])
+
+
+def queue_code_today(station, data: dict, created_at: str | None = None) -> str:
+    """The draft's queue number if it was issued today, else "": a number is a ticket of one
+    day (A001 tomorrow is somebody else). The day is the draft's ``queue_day``, or for a draft
+    saved without one, the day the draft was begun."""
+    code = str(data.get("queue_code") or "")
+    if not code:
+        return ""
+    day = data.get("queue_day")
+    if not day:
+        begun = from_db(created_at) if created_at else None
+        day = begun.astimezone(station.tz).date().isoformat() if begun else station.today().isoformat()
+    return code if day == station.today().isoformat() else ""
 
 
 def save(station, actor, step: str, data: dict, draft_id: int | None = None) -> int:

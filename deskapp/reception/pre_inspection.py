@@ -23,7 +23,7 @@ from deskapp.records.customers import (
     find_by_phone,
 )
 from deskapp.rules import validate
-from deskapp.rules.errors import ValidationError
+from deskapp.rules.errors import DomainError, ValidationError
 from deskapp.storage import events
 
 STEPS = ("fault", "customer", "purchase", "fees", "inspection", "confirm")
@@ -112,36 +112,63 @@ def record_refusal(station, actor, data: dict, refused: Refused, draft_id: int |
 
 
 def complete(station, actor, data: dict, draft_id: int | None = None):
-    """Every step checked again, then the customer/dealer (if new) and the order are created."""
-    for step in STEPS:
-        check_step(station, step, data)
-    customer_id = data.get("customer_id")
-    if not customer_id:
-        customer_id = create_customer(station, actor, CustomerInput(
-            name=data["name"], phones=[data["phone"]], company=data.get("company", ""))).id
-    dealer_id = None
-    if data.get("via_dealer"):
-        dealer_id = create_dealer(station, actor, data["dealer_name"], data["dealer_phone"]).id
-    intake = {
-        "proof": data.get("proof"),
-        "invoice_copy_kept": bool(data.get("invoice_copy_kept")),
-        "fault_restated": data.get("fault_restated", ""),
-        "customer_confirmed": True,
-        "fees_acknowledged": True,
-        "accessories": list(data.get("accessories", [])),
-        "appearance_items": list(data.get("appearance_items", [])),
-        "appearance_notes": validate.optional_text("appearance_notes", data.get("appearance_notes"), max_len=300),
-        "non_standard_parts": validate.optional_text("non_standard_parts", data.get("non_standard_parts"), max_len=300),
-        "fault_reproduced": bool(data.get("fault_reproduced")),
-        "backup_reminder_given": True,
-    }
-    order = create_order(station, actor, IntakeInput(
-        customer_id=customer_id, product_line=data["product_line"], serial=data["serial"],
-        fault_reported=data["fault_told"], fault_confirmed=data["fault_confirmed"], brand=data.get("brand", ""),
-        model=data.get("model", ""), invoice_no=data.get("invoice_no", "") if data.get("proof") == "invoice" else "",
-        dealer_id=dealer_id, queue_code=data.get("queue_code") or None, intake=intake,
-        passcode=str(data.get("passcode") or ""),
-    ))
-    if draft_id is not None:
-        drafts.finish(station, draft_id, "done", order.id)
+    """Every step checked again, then the customer (if new), the dealer (if any), the order and
+    the draft's close, in ONE write transaction: a crash (or a refusal) anywhere in it leaves
+    none of them, so the draft can be finished again without leaving a customer behind.
+
+    A phone that is exactly an existing customer's attaches the order to that customer
+    (never a second customer with the same phone). A queue number of another day is not
+    today's ticket: the order is taken without one."""
+    with station.store.write() as conn:
+        for step in STEPS:  # under the lock: the open-order check reads what is there now
+            check_step(station, step, data)
+        customer_id = data.get("customer_id") or existing_customer_id(station, data.get("phone"))
+        if not customer_id:
+            customer_id = create_customer(station, actor, CustomerInput(
+                name=data["name"], phones=[data["phone"]], company=data.get("company", ""))).id
+        dealer_id = None
+        if data.get("via_dealer"):
+            dealer_id = create_dealer(station, actor, data["dealer_name"], data["dealer_phone"]).id
+        created_at = None
+        if draft_id is not None:
+            row = conn.execute("SELECT status, created_at FROM intake_drafts WHERE id = ?", (draft_id,)).fetchone()
+            if row is None or row["status"] != "open":  # finished (or discarded) meanwhile elsewhere
+                raise DomainError("error.draft_closed", id=draft_id)
+            created_at = row["created_at"]
+        intake = {
+            "proof": data.get("proof"),
+            "invoice_copy_kept": bool(data.get("invoice_copy_kept")),
+            "fault_restated": data.get("fault_restated", ""),
+            "customer_confirmed": True,
+            "fees_acknowledged": True,
+            "accessories": list(data.get("accessories", [])),
+            "appearance_items": list(data.get("appearance_items", [])),
+            "appearance_notes": validate.optional_text("appearance_notes", data.get("appearance_notes"),
+                                                       max_len=300),
+            "non_standard_parts": validate.optional_text("non_standard_parts", data.get("non_standard_parts"),
+                                                         max_len=300),
+            "fault_reproduced": bool(data.get("fault_reproduced")),
+            "backup_reminder_given": True,
+        }
+        order = create_order(station, actor, IntakeInput(
+            customer_id=customer_id, product_line=data["product_line"], serial=data["serial"],
+            fault_reported=data["fault_told"], fault_confirmed=data["fault_confirmed"], brand=data.get("brand", ""),
+            model=data.get("model", ""),
+            invoice_no=data.get("invoice_no", "") if data.get("proof") == "invoice" else "",
+            dealer_id=dealer_id, queue_code=drafts.queue_code_today(station, data, created_at) or None,
+            intake=intake, passcode=str(data.get("passcode") or ""),
+        ))
+        if draft_id is not None:
+            drafts.finish(station, draft_id, "done", order.id)
     return order
+
+
+def existing_customer_id(station, phone) -> int | None:
+    """The customer whose phone is exactly ``phone`` (separators ignored), if there is one."""
+    try:
+        wanted = validate.phone("phone", phone)
+    except ValidationError:
+        return None
+    row = station.store.query_one(
+        "SELECT customer_id FROM customer_phones WHERE phone = ? ORDER BY customer_id LIMIT 1", (wanted,))
+    return row["customer_id"] if row else None

@@ -121,6 +121,13 @@ def refuse_intake(keeper: DraftKeeper, station, actor, step: str, data: dict, re
     return keeper.close(record)
 
 
+def decide_for(station, data: dict):
+    """In a worker: the warranty decision for the device described, with what it was asked for."""
+    from deskapp.reception.pre_inspection import decide
+
+    return data, decide(station, data)
+
+
 def customers_by_phone(station, prefix: str):
     """In a worker: the customers whose phone starts with ``prefix`` (and the prefix asked)."""
     from deskapp.reception.pre_inspection import lookup_customers
@@ -153,6 +160,12 @@ class PreInspectionScreen(DeskScreen):
         self.decision = None
         self.refused = None
         self.queue_code = queue_code
+        self.queue_day = ""  # the day of the queue number: a ticket is one day's
+        # What the form holds when its answers were taken, so that a Changed message that
+        # arrives later for the same value (restoring, picking) does not undo them.
+        self._picked_phone = None  # the phone of the customer picked (or restored)
+        self._decided_on = None  # (serial, invoice) the warranty decision was taken on
+        self._checklist_line = None  # the product line whose checklists are shown
         self._saved = None
 
     # ------------------------------------------------------------------ layout
@@ -221,6 +234,10 @@ class PreInspectionScreen(DeskScreen):
         if self.restore_from is not None:
             self.restore(self.restore_from.data)
             self.step = STEPS.index(self.restore_from.step) if self.restore_from.step in STEPS else 0
+            if self.step > STEPS.index("purchase"):  # the warranty decision is taken again (in a worker)
+                self.ask("decision", decide_for, self.app.station, self.gather())
+        elif self.queue_code:
+            self.queue_day = self.app.station.today().isoformat()
         self._saved = self.gather()  # an untouched form is not worth a draft
         self.show_dealer_fields()
         self.show_step()
@@ -239,6 +256,7 @@ class PreInspectionScreen(DeskScreen):
         data["appearance_items"] = list(self.query_one("#appearance_items", SelectionList).selected)
         data["customer_id"] = self.customer_id
         data["queue_code"] = self.queue_code
+        data["queue_day"] = self.queue_day
         return data
 
     def restore(self, data: dict) -> None:
@@ -253,13 +271,21 @@ class PreInspectionScreen(DeskScreen):
         if data.get("product_line") in self.app.station.policy.product_lines:
             self.query_one("#product_line", Select).value = data["product_line"]
         self.customer_id = data.get("customer_id")
-        self.queue_code = data.get("queue_code") or self.queue_code
+        if self.customer_id:
+            self._picked_phone = str(data.get("phone") or "")
+        self._decided_on = (str(data.get("serial") or ""), str(data.get("invoice_no") or ""))
+        from deskapp.reception.drafts import queue_code_today
+
+        created_at = getattr(self.restore_from, "created_at", "") if self.restore_from is not None else ""
+        self.queue_code = queue_code_today(self.app.station, data, created_at)  # yesterday's number is not today's
+        self.queue_day = self.app.station.today().isoformat() if self.queue_code else ""
         self.fill_checklists(data.get("product_line") or "", data.get("accessories", []), data.get("appearance_items", []))
 
     def fill_checklists(self, product_line: str, accessories=(), appearance=()) -> None:
         from deskapp.settings.checklists import accessories_for, appearance_items
 
         tr = self.app.tr
+        self._checklist_line = product_line
         acc = self.query_one("#accessories", SelectionList)
         acc.clear_options()
         acc.add_options([(tr.t(f"accessory.{a}"), a, a in accessories) for a in accessories_for(product_line)])
@@ -372,6 +398,7 @@ class PreInspectionScreen(DeskScreen):
     def answered_step(self, decision) -> None:
         if STEPS[self.step] == "purchase":
             self.decision = decision
+            self._decided_on = (self._step_data.get("serial", ""), self._step_data.get("invoice_no", ""))
         self.refused = None
         self._saved = self._step_data
         self.draft_id = self.keeper.id
@@ -410,7 +437,7 @@ class PreInspectionScreen(DeskScreen):
     def show_refused_intake(self, refused) -> None:
         tr = self.app.tr
         reasons = [clean(r.render(tr)) for r in refused.decision.reasons]
-        target = self.query_one("#decision" if STEPS[self.step] == "purchase" else "#dealer-error")
+        target = self.query_one({"purchase": "#decision", "confirm": "#summary"}.get(STEPS[self.step], "#dealer-error"))
         target.update(Content.assemble((tr.t("pre.refused"), "bold"), "\n",
                                        "\n".join(f"- {r}" for r in reasons), f"\n\n{tr.t('pre.refuse_hint')}"))
         target.add_class("refused")
@@ -431,12 +458,10 @@ class PreInspectionScreen(DeskScreen):
         self.app.pop_screen()
 
     def show_fees(self) -> None:
-        from deskapp.reception.pre_inspection import decide
-
         tr = self.app.tr
         if self.decision is None:  # resumed here: the decision is taken again (in a worker)
             self.query_one("#fees-text", Static).update("…")
-            self.ask("decision", decide, self.app.station, self.gather())
+            self.ask("decision", decide_for, self.app.station, self.gather())
             return
         reasons, phrases = self.decision.explain(tr)
         status = tr.t(f"warranty_status.{self.decision.status}")
@@ -444,10 +469,17 @@ class PreInspectionScreen(DeskScreen):
             (f"{tr.t('pre.warranty')}: {status}", "bold"), *(f"\n- {clean(r)}" for r in reasons)))
         self.update_prompter()
 
-    def answered_decision(self, decision) -> None:
+    def answered_decision(self, result) -> None:
+        asked, decision = result
+        now = self.gather()
+        if (asked.get("serial"), asked.get("invoice_no")) != (now["serial"], now["invoice_no"]):
+            return  # the evidence changed meanwhile: not this device's decision
         self.decision = decision
+        self._decided_on = (now["serial"], now["invoice_no"])
         if STEPS[self.step] == "fees":
             self.show_fees()
+        elif STEPS[self.step] == "confirm":
+            self.show_summary()
 
     def show_summary(self) -> None:
         tr = self.app.tr
@@ -467,6 +499,12 @@ class PreInspectionScreen(DeskScreen):
         self.app.switch_screen(VoucherScreen(order.number))
 
     def refused_complete(self, error) -> None:
+        from deskapp.orders.creation import Refused
+
+        if isinstance(error, Refused):  # nothing was written: the refusal is offered (Ctrl+R)
+            self.refused = error
+            self.show_refused_intake(error)
+            return
         self.show_error(getattr(error, "field", "fault_confirmed"), error.render(self.app.tr))
 
     def action_leave(self) -> None:
@@ -490,6 +528,9 @@ class PreInspectionScreen(DeskScreen):
 
     @on(Input.Changed, "#phone")
     def phone_typed(self, event: Input.Changed) -> None:
+        if self._picked_phone is not None and event.value == self._picked_phone:
+            return  # the phone just put there (picked or restored), arriving late: the link stays
+        self._picked_phone = None
         self.customer_id = None
         self.query_one("#customer-picked", Label).update("")
         self.search_customers(event.value)
@@ -516,6 +557,7 @@ class PreInspectionScreen(DeskScreen):
     @on(OptionList.OptionSelected, "#matches")
     def customer_picked(self, event: OptionList.OptionSelected) -> None:
         customer = self._matches[event.option.id]
+        self._picked_phone = customer.phones[0]
         with self.prevent(Input.Changed):
             self.query_one("#phone", Input).value = customer.phones[0]
         self.query_one("#name", Input).value = customer.name
@@ -526,6 +568,8 @@ class PreInspectionScreen(DeskScreen):
 
     @on(Select.Changed, "#product_line")
     def product_line_changed(self, event: Select.Changed) -> None:
+        if event.value == self._checklist_line:
+            return  # the line restored, arriving late: the ticks and the decision stay
         self.decision = None
         if isinstance(event.value, str):
             self.fill_checklists(event.value)
@@ -533,6 +577,8 @@ class PreInspectionScreen(DeskScreen):
     @on(Input.Changed, "#serial")
     @on(Input.Changed, "#invoice_no")
     def evidence_changed(self) -> None:
+        if self._decided_on == (self.query_one("#serial", Input).value, self.query_one("#invoice_no", Input).value):
+            return  # the evidence the decision was taken on, arriving late (restored): it stands
         self.decision = None
         self.refused = None
         self.query_one("#decision", Static).update("")
