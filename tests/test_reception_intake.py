@@ -120,3 +120,135 @@ async def test_a_resumed_draft_keeps_the_customer_picked_the_ticks_and_the_warra
     assert order["customer_id"] == known["id"]
     assert json.loads(order["intake"])["accessories"] == ["power_adapter"]
     assert count(db, "SELECT COUNT(*) AS n FROM customers") == 1
+
+
+async def _fault_step(app, pilot):
+    await sign_in(app, pilot, "Amy Reception")
+    await pilot.press("i")
+    await settle(app, pilot)
+    await pilot.press(*"no picture", "enter", *"no picture after boot", "enter", "space", "pagedown")
+    await settle(app, pilot)
+
+
+async def _purchase_step(app, pilot, serial="CAM-A10001"):
+    await pilot.press("enter")  # proof: the invoice
+    await type_in(app, pilot, "invoice_no", "AB-12345678")
+    await type_in(app, pilot, "serial", serial)
+    await choose(app, pilot, "product_line", "camera")
+    await pilot.press("pagedown")
+    await settle(app, pilot)
+
+
+async def _finish_from_fees(app, pilot):
+    await pilot.press("space", "pagedown")
+    await settle(app, pilot)
+    await tick(app, pilot, "backup_reminder")
+    await pilot.press("pagedown")
+    await settle(app, pilot)
+    await pilot.press("pagedown")
+    await settle(app, pilot)
+    assert screen_name(app) == "VoucherScreen", screen_name(app)
+
+
+async def test_the_full_phone_of_a_customer_on_file_attaches_the_order_to_them(tmp_path):
+    db = make_front_desk(tmp_path / "station")
+    (known,) = rows(db, "SELECT id FROM customers")
+    app = new_app(db, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _fault_step(app, pilot)
+        await type_in(app, pilot, "phone", "0912-345-678")  # 黃淑芬's, the suggestion not picked
+        await wait_until(pilot, lambda: app.screen.customer_id == known["id"], what="the customer on file found")
+        assert "黃淑芬" in str(app.screen.query_one("#customer-picked").render())
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        await _purchase_step(app, pilot)
+        await _finish_from_fees(app, pilot)
+    assert count(db, "SELECT COUNT(*) AS n FROM customers") == 1
+    assert rows(db, "SELECT customer_id FROM repair_orders") == [{"customer_id": known["id"]}]
+
+
+def test_finishing_with_an_existing_phone_and_no_customer_picked_attaches_to_that_customer(tmp_path):
+    """The service itself (a draft finished from anywhere): an exact phone is that customer."""
+    from builders import fixed_clock
+
+    from deskapp.reception.pre_inspection import complete
+    from deskapp.station import Actor, Station
+
+    db = make_front_desk(tmp_path / "station")
+    st = Station.open(db, locale="en", clock=fixed_clock())
+    actor = Actor(name="Amy Reception", terminal="R1", staff_id=1, role="reception")
+    data = {"fault_told": "x", "fault_restated": "x", "customer_confirmed": True, "phone": "0912 345 678",
+            "name": "Someone Else", "proof": "invoice", "invoice_no": "AB-12345678", "serial": "CAM-A10001",
+            "product_line": "camera", "fees_acknowledged": True, "backup_reminder": True, "fault_confirmed": "x"}
+    order = complete(st, actor, data)
+    st.close()
+    assert count(db, "SELECT COUNT(*) AS n FROM customers") == 1
+    assert order.customer_id == rows(db, "SELECT id FROM customers")[0]["id"]
+
+
+def test_customers_are_found_by_name_two_characters_included(tmp_path):
+    from builders import fixed_clock
+
+    from deskapp.records.customers import CustomerInput, create_customer, find_customers
+    from deskapp.station import Actor, Station
+
+    db = make_front_desk(tmp_path / "station")
+    st = Station.open(db, locale="en", clock=fixed_clock())
+    actor = Actor.system(name="t", terminal="T1")
+    jay = create_customer(st, actor, CustomerInput(name="周杰", phones=["0977000123"]))
+    create_customer(st, actor, CustomerInput(name="周杰倫", phones=["0977000124"]))
+    create_customer(st, actor, CustomerInput(name="100%_Corp", phones=["0977000125"]))
+    assert [c.name for c in find_customers(st, "周杰")] == ["周杰", "周杰倫"]
+    assert [c.name for c in find_customers(st, "杰倫")] == ["周杰倫"]
+    assert [c.name for c in find_customers(st, "%")] == ["100%_Corp"]  # a literal %, not a wildcard
+    assert [c.id for c in find_customers(st, "0977000123")] == [jay.id]
+    st.close()
+
+
+async def test_a_customer_is_found_by_name_on_the_screen_and_picked(tmp_path):
+    db = make_front_desk(tmp_path / "station")
+    (known,) = rows(db, "SELECT id FROM customers")
+    app = new_app(db, "zh_TW")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _fault_step(app, pilot)
+        await type_in(app, pilot, "name", "淑芬")
+        await wait_until(pilot, lambda: app.screen.query_one("#matches").option_count == 1, what="found by name")
+        await pilot.press("enter", "enter")  # to the customers found, and pick
+        await pilot.pause()
+        assert app.screen.customer_id == known["id"]
+        assert app.screen.query_one("#phone").value == "0912345678"
+
+
+async def test_a_serial_with_an_open_order_is_warned_and_needs_a_confirmation(tmp_path):
+    db = make_front_desk(tmp_path / "station")
+    app = new_app(db, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _fault_step(app, pilot)
+        await type_in(app, pilot, "phone", "0912-345-678")
+        await wait_until(pilot, lambda: app.screen.customer_id is not None, what="the customer on file found")
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        await _purchase_step(app, pilot)
+        await _finish_from_fees(app, pilot)
+        (first,) = rows(db, "SELECT number FROM repair_orders")
+        app.go_home()
+        await settle(app, pilot)
+        await pilot.press("i")
+        await settle(app, pilot)
+        await pilot.press(*"again", "enter", *"again", "enter", "space", "pagedown")
+        await settle(app, pilot)
+        await type_in(app, pilot, "phone", "0912-345-678")
+        await wait_until(pilot, lambda: app.screen.customer_id is not None, what="the customer on file found")
+        await pilot.press("pagedown")
+        await settle(app, pilot)
+        await _purchase_step(app, pilot)
+        assert app.screen.step == 2, "a second open order for the serial went on without a word"
+        warning = str(app.screen.query_one("#field-serial").render()) + " ".join(
+            str(w.render()) for w in app.screen.query("#field-serial Label"))
+        assert first["number"] in warning
+        await pilot.press("pagedown")  # confirmed: taken in
+        await settle(app, pilot)
+        assert app.screen.step == 3
+        await _finish_from_fees(app, pilot)
+    orders = rows(db, "SELECT number, intake FROM repair_orders ORDER BY id")
+    assert len(orders) == 2 and json.loads(orders[1]["intake"])["second_open_order_confirmed"] is True

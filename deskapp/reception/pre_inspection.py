@@ -20,10 +20,11 @@ from deskapp.records.customers import (
     CustomerInput,
     create_customer,
     create_dealer,
-    find_by_phone,
+    find_customers,
 )
 from deskapp.rules import validate
 from deskapp.rules.errors import DomainError, ValidationError
+from deskapp.rules.lifecycle import OPEN_STATES
 from deskapp.storage import events
 
 STEPS = ("fault", "customer", "purchase", "fees", "inspection", "confirm")
@@ -63,7 +64,7 @@ def check_step(station, step: str, data: dict) -> None:
             validate.optional_text("company", data.get("company"), max_len=80)
     elif step == "purchase":
         validate.choice("proof", data.get("proof") or "", PROOFS)
-        validate.serial("serial", data.get("serial"))
+        serial = validate.serial("serial", data.get("serial"))
         line = data.get("product_line") or ""
         if line not in station.policy.product_lines:
             raise ValidationError("product_line", "error.pick_product_line")
@@ -71,6 +72,9 @@ def check_step(station, step: str, data: dict) -> None:
             validate.required_text("invoice_no", data.get("invoice_no"), max_len=30)
         validate.optional_text("brand", data.get("brand"), max_len=40)
         validate.optional_text("model", data.get("model"), max_len=60)
+        numbers = open_orders_of(station, serial)
+        if numbers and not open_order_confirmed(data, serial):  # a second open order only when confirmed
+            raise ValidationError("serial", "error.serial_has_open_order", serial=serial, numbers=", ".join(numbers))
     elif step == "fees":
         _flag(data, "fees_acknowledged", "error.needs_fees_acknowledged")
     elif step == "inspection":
@@ -81,6 +85,22 @@ def check_step(station, step: str, data: dict) -> None:
             raise ValidationError("passcode", "error.field_too_long", max=64, length=len(data["passcode"]))
     elif step == "confirm":
         validate.required_text("fault_confirmed", data.get("fault_confirmed"), max_len=500)
+
+
+def open_orders_of(station, serial: str) -> list[str]:
+    """The numbers of the orders still open for the device with this serial."""
+    marks = ",".join("?" * len(OPEN_STATES))
+    rows = station.store.query(
+        f"SELECT o.number FROM repair_orders o JOIN devices d ON d.id = o.device_id"
+        f" WHERE d.serial = ? AND o.state IN ({marks}) ORDER BY o.id",
+        (serial, *OPEN_STATES),
+    )
+    return [r["number"] for r in rows]
+
+
+def open_order_confirmed(data: dict, serial: str) -> bool:
+    """Reception confirmed taking in a second open order for this very serial."""
+    return str(data.get("open_order_ack") or "").upper().replace(" ", "") == serial
 
 
 def step_done(station, actor, step: str, data: dict, draft_id: int | None) -> int:
@@ -97,8 +117,9 @@ def decide(station, data: dict):
                         invoice_no=data.get("invoice_no", "") if data.get("proof") == "invoice" else "")
 
 
-def lookup_customers(station, phone_prefix: str, limit: int = 8):
-    return find_by_phone(station, phone_prefix, limit=limit)
+def lookup_customers(station, text: str, limit: int = 8):
+    """Customers by phone prefix or by name (two characters are enough: 周杰)."""
+    return find_customers(station, text, limit=limit)
 
 
 def record_refusal(station, actor, data: dict, refused: Refused, draft_id: int | None = None) -> None:
@@ -150,6 +171,8 @@ def complete(station, actor, data: dict, draft_id: int | None = None):
             "fault_reproduced": bool(data.get("fault_reproduced")),
             "backup_reminder_given": True,
         }
+        if open_order_confirmed(data, validate.serial("serial", data["serial"])):
+            intake["second_open_order_confirmed"] = True
         order = create_order(station, actor, IntakeInput(
             customer_id=customer_id, product_line=data["product_line"], serial=data["serial"],
             fault_reported=data["fault_told"], fault_confirmed=data["fault_confirmed"], brand=data.get("brand", ""),

@@ -128,8 +128,20 @@ def decide_for(station, data: dict):
     return data, decide(station, data)
 
 
+def exact_phone_match(found, typed: str):
+    """The customer among ``found`` whose phone is exactly ``typed`` (separators ignored)."""
+    from deskapp.rules import validate
+    from deskapp.rules.errors import ValidationError
+
+    try:
+        wanted = validate.phone("phone", typed)
+    except ValidationError:
+        return None
+    return next((c for c in found if wanted in c.phones), None)
+
+
 def customers_by_phone(station, prefix: str):
-    """In a worker: the customers whose phone starts with ``prefix`` (and the prefix asked)."""
+    """In a worker: the customers found for ``prefix`` (a phone prefix, or a name), and what was asked."""
     from deskapp.reception.pre_inspection import lookup_customers
 
     return prefix, lookup_customers(station, prefix)
@@ -166,6 +178,7 @@ class PreInspectionScreen(DeskScreen):
         self._picked_phone = None  # the phone of the customer picked (or restored)
         self._decided_on = None  # (serial, invoice) the warranty decision was taken on
         self._checklist_line = None  # the product line whose checklists are shown
+        self._open_order_ack = ""  # the serial reception confirmed a second open order for
         self._saved = None
 
     # ------------------------------------------------------------------ layout
@@ -257,6 +270,7 @@ class PreInspectionScreen(DeskScreen):
         data["customer_id"] = self.customer_id
         data["queue_code"] = self.queue_code
         data["queue_day"] = self.queue_day
+        data["open_order_ack"] = self._open_order_ack
         return data
 
     def restore(self, data: dict) -> None:
@@ -271,6 +285,7 @@ class PreInspectionScreen(DeskScreen):
         if data.get("product_line") in self.app.station.policy.product_lines:
             self.query_one("#product_line", Select).value = data["product_line"]
         self.customer_id = data.get("customer_id")
+        self._open_order_ack = str(data.get("open_order_ack") or "")
         if self.customer_id:
             self._picked_phone = str(data.get("phone") or "")
         self._decided_on = (str(data.get("serial") or ""), str(data.get("invoice_no") or ""))
@@ -411,6 +426,8 @@ class PreInspectionScreen(DeskScreen):
 
         tr = self.app.tr
         if isinstance(error, ValidationError):
+            if error.key == "error.serial_has_open_order":  # said once: Page Down again confirms
+                self._open_order_ack = self._step_data.get("serial", "")
             self.show_error(error.field, error.render(tr))
             self.focus_field(error.field)
         elif isinstance(error, Refused):
@@ -505,6 +522,10 @@ class PreInspectionScreen(DeskScreen):
             self.refused = error
             self.show_refused_intake(error)
             return
+        if getattr(error, "key", "") == "error.serial_has_open_order":  # opened meanwhile elsewhere
+            self._open_order_ack = self.gather()["serial"]
+            self.show_error("fault_confirmed", error.render(self.app.tr))
+            return
         self.show_error(getattr(error, "field", "fault_confirmed"), error.render(self.app.tr))
 
     def action_leave(self) -> None:
@@ -544,6 +565,37 @@ class PreInspectionScreen(DeskScreen):
         typed = self.query_one("#phone", Input).value
         if typed != prefix:  # typed on meanwhile: these are for a phone no longer in the field
             self.search_customers(typed)
+            return
+        exact = exact_phone_match(found, typed)
+        if exact is not None and self.customer_id is None:
+            # The full phone of a customer on file: the order goes to them (never a second
+            # customer with the same phone), and the form says so.
+            self._picked_phone = typed
+            self.customer_id = exact.id
+            self.query_one("#name", Input).value = exact.name
+            self.query_one("#company", Input).value = exact.company
+            self.query_one("#customer-picked", Label).update(
+                self.app.tr.t("pre.customer_found", name=clean(exact.name)))
+        self.show_matches(found)
+
+    @on(Input.Changed, "#name")
+    def name_typed(self, event: Input.Changed) -> None:
+        """A customer is found by name too (two characters are enough), while none is picked."""
+        if self.customer_id is None and len(event.value.strip()) >= 2:
+            self.search_names(event.value)
+
+    def search_names(self, text: str) -> None:
+        if not self.asking("names"):
+            self.ask("names", customers_by_phone, self.app.station, text)
+
+    def answered_names(self, result) -> None:
+        text, found = result
+        typed = self.query_one("#name", Input).value
+        if self.customer_id is not None:
+            return  # picked (or found by phone) meanwhile
+        if typed != text:
+            if len(typed.strip()) >= 2:
+                self.search_names(typed)
             return
         self.show_matches(found)
 
@@ -606,7 +658,7 @@ class PreInspectionScreen(DeskScreen):
         if not isinstance(focused, Input):
             raise SkipAction()  # buttons, lists and checkboxes keep their own Enter
         matches = self.query_one("#matches", OptionList)
-        if focused.id == "phone" and matches.option_count and matches.display:
+        if focused.id in ("phone", "name") and matches.option_count and matches.display and self.customer_id is None:
             matches.highlighted = 0
             matches.focus()  # Enter on the phone goes to the customers found
         else:
