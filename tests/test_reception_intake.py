@@ -252,3 +252,46 @@ async def test_a_serial_with_an_open_order_is_warned_and_needs_a_confirmation(tm
         await _finish_from_fees(app, pilot)
     orders = rows(db, "SELECT number, intake FROM repair_orders ORDER BY id")
     assert len(orders) == 2 and json.loads(orders[1]["intake"])["second_open_order_confirmed"] is True
+
+
+async def test_finding_an_order_with_f4_as_reception_or_a_colleague_writes_nothing(tmp_path):
+    from builders import fixed_clock
+
+    from deskapp.reception.hand_off import hand_off
+    from deskapp.reception.pre_inspection import complete
+    from deskapp.station import Actor, Station
+
+    db = make_front_desk(tmp_path / "station")
+    st = Station.open(db, locale="en", clock=fixed_clock())
+    staff = {r["name"]: r["id"] for r in rows(db, "SELECT id, name FROM staff")}
+    amy = Actor(name="Amy Reception", terminal="R1", staff_id=staff["Amy Reception"], role="reception")
+    order = complete(st, amy, {
+        "fault_told": "x", "fault_restated": "x", "customer_confirmed": True, "phone": "0912345678",
+        "name": "黃淑芬", "proof": "invoice", "invoice_no": "AB-12345678", "serial": "CAM-A10001", "product_line": "camera",
+        "fees_acknowledged": True, "backup_reminder": True, "fault_confirmed": "x"})
+    hand_off(st, amy, order.number, staff["陳志明"], "his camera")
+    st.close()
+    before = count(db, "SELECT MAX(id) AS n FROM events")
+
+    for who in ("Amy Reception", "林雅婷"):  # reception, and an engineer it is not assigned to
+        app = new_app(db, "en")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await sign_in(app, pilot, who)
+            await pilot.press("f4")
+            await settle(app, pilot)
+            await pilot.press(*order.number, "enter")
+            await settle(app, pilot)
+            assert screen_name(app) == "DiagnosisScreen"
+            await wait_until(pilot, lambda: order.number in str(app.screen.query_one("#step-summary").render()))
+        assert rows(db, "SELECT state FROM repair_orders") == [{"state": "received"}], who
+        assert rows(db, "SELECT kind FROM events WHERE id > ? AND kind != 'staff.sign_in'", (before,)) == [], who
+
+    app = new_app(db, "en", terminal="B1")  # its own engineer scans the tag: that is taking it up
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(app, pilot, "陳志明")
+        await pilot.press("f4")
+        await settle(app, pilot)
+        await pilot.press(*order.number, "enter")
+        await settle(app, pilot)
+    assert rows(db, "SELECT state FROM repair_orders") == [{"state": "diagnosing"}]
+    assert rows(db, "SELECT actor FROM events WHERE kind = 'order.start_diagnosis'") == [{"actor": "陳志明"}]
