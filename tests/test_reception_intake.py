@@ -295,3 +295,82 @@ async def test_finding_an_order_with_f4_as_reception_or_a_colleague_writes_nothi
         await settle(app, pilot)
     assert rows(db, "SELECT state FROM repair_orders") == [{"state": "diagnosing"}]
     assert rows(db, "SELECT actor FROM events WHERE kind = 'order.start_diagnosis'") == [{"actor": "陳志明"}]
+
+
+def open_faults(db) -> list[str]:
+    return sorted(json.loads(r["data"]).get("fault_told", "")
+                  for r in rows(db, "SELECT data FROM intake_drafts WHERE status = 'open'"))
+
+
+async def test_two_terminals_of_one_name_each_keep_their_own_draft(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    db = make_front_desk(tmp_path / "station")
+    go = tmp_path / "go"
+    child = subprocess.Popen([sys.executable, "tests/hold_a_draft.py", str(db), str(go)], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        assert child.stdout.readline().strip() == "saved", child.stderr.read()[-3000:]
+        app = new_app(db, "zh_TW", terminal="R7")  # the same terminal name, another terminal
+        async with app.run_test(size=(100, 30)) as pilot:
+            await sign_in(app, pilot, "Amy Reception")
+            # the other terminal's draft is being typed there: not offered here
+            assert screen_name(app) == "GreetingScreen"
+            await pilot.press("i")
+            await settle(app, pilot)
+            assert screen_name(app) == "PreInspectionScreen"
+            assert app.screen.query_one("#fault_told").value == ""
+            await type_in(app, pilot, "fault_told", "乙機")
+            await wait_until(pilot, lambda: "乙機" in open_faults(db), timeout=30, what="the autosave of 乙機")
+            go.write_text("go")
+            out, err = child.communicate(timeout=120)
+            assert child.returncode == 0 and "done" in out, err[-3000:]
+            await pilot.press(*"無畫面")
+            await wait_until(pilot, lambda: "乙機無畫面" in open_faults(db), timeout=30, what="乙機無畫面 saved")
+        assert open_faults(db) == ["乙機無畫面", "甲機不開機"]  # neither saved over the other
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+    # Both terminals ended: the next start of an "R7" lists both to resume.
+    app = new_app(db, "zh_TW", terminal="R7")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(app, pilot, "Amy Reception")
+        assert screen_name(app) == "ResumeDraftScreen"
+        assert app.screen.query_one("#drafts").option_count == 2
+        await pilot.click("#resume-yes")
+        await settle(app, pilot)
+        assert screen_name(app) == "PreInspectionScreen"
+        assert app.screen.query_one("#fault_told").value in ("乙機無畫面", "甲機不開機")
+    assert len({r["terminal"] for r in rows(db, "SELECT terminal FROM intake_drafts")}) == 2
+
+
+def test_a_draft_is_taken_over_only_from_a_terminal_no_longer_running_and_then_never_saved_over(tmp_path):
+    from builders import fixed_clock
+
+    from deskapp.reception import drafts
+    from deskapp.rules.errors import DomainError
+    from deskapp.station import Actor, Station
+
+    db = make_front_desk(tmp_path / "station")
+    st = Station.open(db, locale="en", clock=fixed_clock())
+    actor = Actor(name="Amy Reception", terminal="R7")
+    first, second = drafts.new_seat("R7"), drafts.new_seat("R7")
+    draft_id = drafts.save(st, actor, "fault", {"fault_told": "first"}, seat=first)
+    assert drafts.resumable(st, second) == []  # the first is still running
+    try:
+        drafts.claim(st, second, draft_id)
+        raise AssertionError("a running terminal's draft was taken over")
+    except DomainError as err:
+        assert err.key == "error.draft_in_use"
+    drafts.leave_seat(first)
+    assert [d.id for d in drafts.resumable(st, second)] == [draft_id]
+    drafts.claim(st, second, draft_id)
+    again = drafts.save(st, actor, "fault", {"fault_told": "first, late"}, draft_id, seat=first)
+    assert again != draft_id  # the late save of the first terminal is a draft of its own
+    assert drafts.get(st, draft_id).data == {"fault_told": "first"}
+    st.close()

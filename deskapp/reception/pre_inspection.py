@@ -103,9 +103,9 @@ def open_order_confirmed(data: dict, serial: str) -> bool:
     return str(data.get("open_order_ack") or "").upper().replace(" ", "") == serial
 
 
-def step_done(station, actor, step: str, data: dict, draft_id: int | None) -> int:
+def step_done(station, actor, step: str, data: dict, draft_id: int | None, seat=None) -> int:
     """Record that a step of the standard was completed (and save the draft with it)."""
-    draft_id = drafts.save(station, actor, step, data, draft_id)
+    draft_id = drafts.save(station, actor, step, data, draft_id, seat=seat)
     with station.store.write() as conn:
         events.record(conn, station, actor, "intake.step", subject=step, data={"draft_id": draft_id})
     return draft_id
@@ -132,7 +132,7 @@ def record_refusal(station, actor, data: dict, refused: Refused, draft_id: int |
         drafts.finish(station, draft_id, "refused")
 
 
-def complete(station, actor, data: dict, draft_id: int | None = None):
+def complete(station, actor, data: dict, draft_id: int | None = None, seat=None):
     """Every step checked again, then the customer (if new), the dealer (if any), the order and
     the draft's close, in ONE write transaction: a crash (or a refusal) anywhere in it leaves
     none of them, so the draft can be finished again without leaving a customer behind.
@@ -152,9 +152,12 @@ def complete(station, actor, data: dict, draft_id: int | None = None):
             dealer_id = create_dealer(station, actor, data["dealer_name"], data["dealer_phone"]).id
         created_at = None
         if draft_id is not None:
-            row = conn.execute("SELECT status, created_at FROM intake_drafts WHERE id = ?", (draft_id,)).fetchone()
+            row = conn.execute("SELECT status, created_at, terminal FROM intake_drafts WHERE id = ?",
+                               (draft_id,)).fetchone()
             if row is None or row["status"] != "open":  # finished (or discarded) meanwhile elsewhere
                 raise DomainError("error.draft_closed", id=draft_id)
+            if seat is not None and drafts.held_elsewhere(row["terminal"], seat):  # taken over meanwhile
+                raise DomainError("error.draft_in_use", id=draft_id)
             created_at = row["created_at"]
         intake = {
             "proof": data.get("proof"),

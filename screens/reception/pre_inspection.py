@@ -53,9 +53,10 @@ class DraftKeeper:
     the draft is closed (order created, refusal recorded). Only workers call it; the UI
     thread never waits on its lock."""
 
-    def __init__(self, draft_id: int | None) -> None:
+    def __init__(self, draft_id: int | None, seat=None) -> None:
         self._lock = threading.Lock()
         self.id = draft_id
+        self.seat = seat  # this running terminal (drafts.Seat): its drafts are its own
         self._written = 0
         self._last: dict = {}
         self.closed = False
@@ -68,9 +69,10 @@ class DraftKeeper:
             if self.closed:
                 return self.id
             if step_done:  # the step's event is recorded whatever else was saved meanwhile
-                self.id = record_step(station, actor, step, data if seq > self._written else self._last, self.id)
+                self.id = record_step(station, actor, step, data if seq > self._written else self._last, self.id,
+                                      seat=self.seat)
             elif seq > self._written:
-                self.id = drafts.save(station, actor, step, data, self.id)
+                self.id = drafts.save(station, actor, step, data, self.id, seat=self.seat)
             if seq > self._written:
                 self._written, self._last = seq, data
             return self.id
@@ -106,7 +108,7 @@ def finish_intake(keeper: DraftKeeper, station, actor, data: dict):
     from deskapp.reception.pre_inspection import check_step, complete
 
     check_step(station, "confirm", data)
-    return keeper.close(lambda draft_id: complete(station, actor, data, draft_id))
+    return keeper.close(lambda draft_id: complete(station, actor, data, draft_id, seat=keeper.seat))
 
 
 def refuse_intake(keeper: DraftKeeper, station, actor, step: str, data: dict, refused):
@@ -115,7 +117,7 @@ def refuse_intake(keeper: DraftKeeper, station, actor, step: str, data: dict, re
     from deskapp.reception.pre_inspection import record_refusal
 
     def record(draft_id):
-        draft_id = drafts.save(station, actor, step, data, draft_id)
+        draft_id = drafts.save(station, actor, step, data, draft_id, seat=keeper.seat)
         record_refusal(station, actor, data, refused, draft_id)
 
     return keeper.close(record)
@@ -244,6 +246,7 @@ class PreInspectionScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.keeper.seat = getattr(self.app, "seat", None)
         if self.restore_from is not None:
             self.restore(self.restore_from.data)
             self.step = STEPS.index(self.restore_from.step) if self.restore_from.step in STEPS else 0
@@ -666,39 +669,63 @@ class PreInspectionScreen(DeskScreen):
 
 
 class ResumeDraftScreen(DeskScreen, ModalScreen):
-    """Offered after sign-in when this terminal has a pre-inspection left open."""
+    """Offered after sign-in (and on starting a pre-inspection) when this terminal has
+    pre-inspections left open: every one of them, newest first, to resume or discard. None
+    that another running terminal is typing is among them (see ``drafts.resumable``)."""
 
     DEFAULT_CSS = """
     ResumeDraftScreen { align: center middle; }
     #resume { width: 64; max-width: 100%; height: auto; border: thick $warning; padding: 1 2; background: $surface; }
     #resume Label { width: 100%; text-wrap: wrap; }
+    #resume #drafts { height: auto; max-height: 8; margin-top: 1; }
     #resume Horizontal { height: auto; margin-top: 1; }
     #resume Button { margin-right: 2; }
+    #resume #status { height: auto; }
     """
     BINDINGS = [Binding("escape", "dismiss", "Later")]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, drafts) -> None:
         super().__init__()
-        self.draft = draft
+        self.drafts = list(drafts) if isinstance(drafts, (list, tuple)) else [drafts]
+        self.draft = self.drafts[0]
 
-    def compose(self) -> ComposeResult:
+    def describe(self, draft) -> str:
         from deskapp.rules.dates import local_time
 
         tr = self.app.tr
-        d = self.draft.data
+        d = draft.data
+        return tr.t("pre.resume_detail", time=local_time(self.app.station, draft.updated_at),
+                    step=tr.t("pre.step_" + draft.step) if draft.step in STEPS else draft.step,
+                    who=clean(d.get("name") or d.get("phone") or "-"))
+
+    def compose(self) -> ComposeResult:
+        tr = self.app.tr
         with Vertical(id="resume"):
             yield Label(tr.t("pre.resume_title"), markup=False)
-            yield Label(tr.t("pre.resume_detail", time=local_time(self.app.station, self.draft.updated_at),
-                             step=tr.t("pre.step_" + self.draft.step),
-                             who=clean(d.get("name") or d.get("phone") or "-")), markup=False)
+            yield Label(self.describe(self.draft), id="resume-detail", markup=False)
+            if len(self.drafts) > 1:  # several left open here: which one
+                yield OptionList(*[Option(Content(self.describe(d)), id=str(d.id)) for d in self.drafts],
+                                 id="drafts", markup=False)
             with Horizontal():
                 yield Button(tr.t("pre.resume"), variant="primary", id="resume-yes")
                 yield Button(tr.t("pre.discard"), variant="error", id="resume-discard")
+            yield Static("", id="status", markup=False)
 
+    @on(OptionList.OptionHighlighted, "#drafts")
+    def draft_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.draft = next(d for d in self.drafts if str(d.id) == event.option.id)
+        self.query_one("#resume-detail", Label).update(self.describe(self.draft))
+
+    @on(OptionList.OptionSelected, "#drafts")
     @on(Button.Pressed, "#resume-yes")
     def resume(self) -> None:
+        from deskapp.reception import drafts
+
+        self.ask("claim", drafts.claim, self.app.station, self.app.seat, self.draft.id)
+
+    def answered_claim(self, draft) -> None:
         self.app.pop_screen()
-        self.app.push_screen(PreInspectionScreen(draft=self.draft))
+        self.app.push_screen(PreInspectionScreen(draft=draft))
 
     @on(Button.Pressed, "#resume-discard")
     def discard(self) -> None:
