@@ -374,3 +374,44 @@ def test_a_draft_is_taken_over_only_from_a_terminal_no_longer_running_and_then_n
     assert again != draft_id  # the late save of the first terminal is a draft of its own
     assert drafts.get(st, draft_id).data == {"fault_told": "first"}
     st.close()
+
+
+def test_two_terminals_handing_off_one_order_at_once_one_wins_the_other_is_told(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from builders import fixed_clock
+
+    from conftest import ROOT
+    from deskapp.orders.creation import IntakeInput, create_order
+    from deskapp.station import Actor, Station
+
+    db = make_front_desk(tmp_path / "station")
+    st = Station.open(db, locale="en", clock=fixed_clock())
+    amy = Actor(name="Amy Reception", terminal="R1", role="reception")
+    (customer,) = rows(db, "SELECT id FROM customers")
+    orders = 20
+    for i in range(orders):
+        create_order(st, amy, IntakeInput(customer_id=customer["id"], product_line="camera", serial="CAM-A10001",
+                                          fault_reported=f"race {i}"))
+    st.close()
+    start = time.time() + 1.5  # both import and open first, then go at once
+    procs = [subprocess.Popen([sys.executable, "tests/reception_workers.py", "hand_off", str(db), name, str(start),
+                               NOW.isoformat()], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for name in ("陳志明", "林雅婷")]
+    reports = []
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+        reports.append(json.loads(out))
+    assert [r["errors"] for r in reports] == [[], []]
+    won = {n: r["engineer"] for r in reports for n in r["done"]}
+    refused = [(n, key) for r in reports for n, key in r["refused"]]
+    assert sum(len(r["done"]) for r in reports) == orders, reports  # each order handed off once
+    assert len(refused) == orders and {key for _, key in refused} == {"error.already_handed_off"}
+    engineers = {r["number"]: r["name"] for r in rows(
+        db, "SELECT o.number, s.name FROM repair_orders o JOIN staff s ON s.id = o.assigned_engineer_id")}
+    assert engineers == won  # the engineer told "handed off" is the one the order has
+    assert count(db, "SELECT COUNT(*) AS n FROM events WHERE kind = 'order.handed_off'") == orders
+    assert count(db, "SELECT COUNT(*) AS n FROM events WHERE kind = 'order.engineer_assigned'") == orders
