@@ -181,6 +181,7 @@ class PreInspectionScreen(DeskScreen):
         self._decided_on = None  # (serial, invoice) the warranty decision was taken on
         self._checklist_line = None  # the product line whose checklists are shown
         self._open_order_ack = ""  # the serial reception confirmed a second open order for
+        self._restored_name = None  # the name put back from the draft (not typed: no search)
         self._saved = None
 
     # ------------------------------------------------------------------ layout
@@ -289,6 +290,7 @@ class PreInspectionScreen(DeskScreen):
             self.query_one("#product_line", Select).value = data["product_line"]
         self.customer_id = data.get("customer_id")
         self._open_order_ack = str(data.get("open_order_ack") or "")
+        self._restored_name = str(data.get("name") or "")
         if self.customer_id:
             self._picked_phone = str(data.get("phone") or "")
         self._decided_on = (str(data.get("serial") or ""), str(data.get("invoice_no") or ""))
@@ -329,8 +331,11 @@ class PreInspectionScreen(DeskScreen):
         if self.app.actor is None or self.flow_pending():
             return
         data = self.gather()
-        if data == self._saved or self.asking("autosave"):
-            return  # unchanged, or the last save is still on its way (the next tick saves this)
+        if data == self._saved:
+            return  # unchanged
+        if self.asking("autosave"):
+            self._save_again = True  # the last save is still on its way: this one follows its answer
+            return
         self._saved = data
         self.ask("autosave", self.keeper.save, self.app.station, self.app.actor, self.next_seq(),
                  STEPS[self.step], data)
@@ -342,6 +347,9 @@ class PreInspectionScreen(DeskScreen):
 
     def answered_autosave(self, draft_id) -> None:
         self.draft_id = draft_id
+        if getattr(self, "_save_again", False):
+            self._save_again = False
+            self.save_draft()
 
     def refused_autosave(self, error) -> None:
         self._saved = None  # not saved: the next tick tries again
@@ -584,6 +592,9 @@ class PreInspectionScreen(DeskScreen):
     @on(Input.Changed, "#name")
     def name_typed(self, event: Input.Changed) -> None:
         """A customer is found by name too (two characters are enough), while none is picked."""
+        if event.value == self._restored_name:
+            return  # put back from the draft, arriving late: nothing was typed
+        self._restored_name = None
         if self.customer_id is None and len(event.value.strip()) >= 2:
             self.search_names(event.value)
 
