@@ -415,3 +415,26 @@ def test_two_terminals_handing_off_one_order_at_once_one_wins_the_other_is_told(
     assert engineers == won  # the engineer told "handed off" is the one the order has
     assert count(db, "SELECT COUNT(*) AS n FROM events WHERE kind = 'order.handed_off'") == orders
     assert count(db, "SELECT COUNT(*) AS n FROM events WHERE kind = 'order.engineer_assigned'") == orders
+
+
+def test_a_draft_taken_over_by_a_running_terminal_is_not_discarded_from_another(tmp_path):
+    from builders import fixed_clock
+
+    from deskapp.reception import drafts
+    from deskapp.rules.errors import DomainError
+    from deskapp.station import Actor, Station
+
+    db = make_front_desk(tmp_path / "station")
+    st = Station.open(db, locale="en", clock=fixed_clock())
+    here, there = drafts.new_seat("R7"), drafts.new_seat("R7")
+    draft_id = drafts.save(st, Actor(name="Amy Reception", terminal="R7"), "fault", {"fault_told": "x"}, seat=there)
+    try:
+        drafts.discard(st, here, draft_id)
+        raise AssertionError("another running terminal's draft was discarded")
+    except DomainError as err:
+        assert err.key == "error.draft_in_use"
+    assert drafts.get(st, draft_id).data == {"fault_told": "x"}
+    drafts.leave_seat(there)
+    drafts.discard(st, here, draft_id)
+    assert rows(db, "SELECT status FROM intake_drafts") == [{"status": "discarded"}]
+    st.close()

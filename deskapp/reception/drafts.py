@@ -210,3 +210,15 @@ def finish(station, draft_id: int, status: str, order_id: int | None = None) -> 
             "UPDATE intake_drafts SET status = ?, order_id = ?, data = '{}', updated_at = ? WHERE id = ?",
             (status, order_id, to_db(station.now()), draft_id),
         )
+
+
+def discard(station, seat: Seat, draft_id: int) -> None:
+    """Discard a draft left open here, decided under the write lock: refused if another
+    running terminal has taken it over meanwhile (its typing is not thrown away)."""
+    with station.store.write() as conn:
+        row = conn.execute("SELECT status, terminal FROM intake_drafts WHERE id = ?", (draft_id,)).fetchone()
+        if row is None:
+            raise NotFound("error.draft_not_found", id=draft_id)
+        if row["status"] == "open" and held_elsewhere(row["terminal"], seat):
+            raise DomainError("error.draft_in_use", id=draft_id)
+        finish(station, draft_id, "discarded")

@@ -742,7 +742,7 @@ class ResumeDraftScreen(DeskScreen, ModalScreen):
     def discard(self) -> None:
         from deskapp.reception import drafts
 
-        self.ask("discard", drafts.finish, self.app.station, self.draft.id, "discarded")
+        self.ask("discard", drafts.discard, self.app.station, self.app.seat, self.draft.id)
 
     def answered_discard(self, _result) -> None:
         self.app.pop_screen()
