@@ -53,6 +53,7 @@ class DeskApp(App):
         self.locale_override = locale
         self.clock = clock
         self.terminal = terminal
+        self.seat = None  # this running terminal, as its pre-inspection drafts know it
         self.station = None
         self.staff = None
         self.actor = None
@@ -98,7 +99,11 @@ class DeskApp(App):
     def _adopt(self, station, *, in_thread: bool) -> None:
         from deskapp.station import terminal_name
 
+        from deskapp.reception.drafts import new_seat
+
         self.terminal = self.terminal or terminal_name()
+        if self.seat is None:
+            self.seat = new_seat(self.terminal)  # unique per running terminal, not per name
         self.station = station
         if self.is_headless is False and hasattr(time, "tzset"):
             # The header clock shows the station's wall clock, whatever the machine's zone.
@@ -121,9 +126,12 @@ class DeskApp(App):
         self.sub_title = f"{clean(staff.name)} · {self.tr.t('role.' + staff.role)}"  # the header shows it literally
         self.push_screen(self.home_screen())  # sign-in stays at the bottom of the stack
         if waiting and staff.role in ("reception", "manager"):
+            from deskapp.reception.drafts import only_resumable
             from deskapp.screens.reception.pre_inspection import ResumeDraftScreen
 
-            self.push_screen(ResumeDraftScreen(waiting[0]))
+            waiting = only_resumable(waiting, self.seat)  # not one another running terminal is typing
+            if waiting:
+                self.push_screen(ResumeDraftScreen(waiting))
 
     def home_screen(self):
         if self.staff is not None and self.staff.role in ("reception", "manager"):
@@ -191,6 +199,10 @@ class DeskApp(App):
         super()._handle_exception(error)
 
     def on_unmount(self) -> None:
+        if self.seat is not None:
+            from deskapp.reception.drafts import leave_seat
+
+            leave_seat(self.seat)
         if self.station is not None:
             self.station.close()
 

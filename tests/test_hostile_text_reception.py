@@ -83,6 +83,10 @@ async def test_queue_pre_inspection_voucher_and_hand_off_show_hostile_text(hosti
         await type_in(app, pilot, "model", "[b]VisionCam[/x]")
         await pilot.press("pagedown")
         await settle(app, pilot)
+        # the demo station has this camera in for repair already: said, and confirmed with Page Down
+        assert app.screen.step == 2 and "CAM-A10001" in screen_text(app)
+        await pilot.press("pagedown")
+        await settle(app, pilot)
         assert app.screen.step == 3  # the fees, with the decision's reasons
         await pilot.press("space", "pagedown")
         await settle(app, pilot)

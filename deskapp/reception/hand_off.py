@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deskapp.orders.model import get_order
+from deskapp.orders.model import locked_row
 from deskapp.orders.moves import assign_engineer
 from deskapp.records.devices import get_device
 from deskapp.rules import validate
@@ -54,17 +54,26 @@ def suggest_engineer(station, product_line: str) -> Suggestion:
 
 
 def hand_off(station, actor, number: str, engineer_id: int | None = None, override_reason: str = ""):
-    """Assign the inspection engineer: the rule's choice, or another one with a reason."""
-    order = get_order(station, number)
-    device = get_device(station, order.device_id)
-    suggestion = suggest_engineer(station, device.product_line)
-    chosen = suggestion.staff_id if engineer_id is None else engineer_id
+    """Assign the inspection engineer: the rule's choice, or another one with a reason.
+
+    One write transaction: the order is read under the write lock, and an order already
+    with an engineer (handed off by another terminal a moment ago, or taken from the pool)
+    is refused naming them, never silently given to a second one. The rule's choice is
+    taken on the same snapshot; the assignment and the hand-off's event commit together."""
     reason = validate.optional_text("override_reason", override_reason, max_len=200)
-    if chosen != suggestion.staff_id and not reason:
-        raise ValidationError("override_reason", "error.override_needs_reason", name=suggestion.name)
-    result = assign_engineer(station, actor, number, chosen, reason or f"rule:{suggestion.rule}")
     with station.store.write() as conn:
-        events.record(conn, station, actor, "order.handed_off", order_id=order.id, subject=order.number,
+        row = locked_row(conn, number)
+        if row["assigned_engineer_id"] is not None:
+            holder = conn.execute("SELECT name FROM staff WHERE id = ?", (row["assigned_engineer_id"],)).fetchone()
+            raise DomainError("error.already_handed_off", number=row["number"],
+                              name=holder["name"] if holder else str(row["assigned_engineer_id"]))
+        device = get_device(station, row["device_id"])
+        suggestion = suggest_engineer(station, device.product_line)
+        chosen = suggestion.staff_id if engineer_id is None else engineer_id
+        if chosen != suggestion.staff_id and not reason:
+            raise ValidationError("override_reason", "error.override_needs_reason", name=suggestion.name)
+        result = assign_engineer(station, actor, number, chosen, reason or f"rule:{suggestion.rule}")
+        events.record(conn, station, actor, "order.handed_off", order_id=row["id"], subject=row["number"],
                       data={"suggested": suggestion.name, "rule": suggestion.rule, "engineer_id": chosen,
                             "override_reason": reason})
     return result, suggestion

@@ -20,10 +20,11 @@ from deskapp.records.customers import (
     CustomerInput,
     create_customer,
     create_dealer,
-    find_by_phone,
+    find_customers,
 )
 from deskapp.rules import validate
-from deskapp.rules.errors import ValidationError
+from deskapp.rules.errors import DomainError, ValidationError
+from deskapp.rules.lifecycle import OPEN_STATES
 from deskapp.storage import events
 
 STEPS = ("fault", "customer", "purchase", "fees", "inspection", "confirm")
@@ -73,7 +74,7 @@ def check_step(station, step: str, data: dict) -> None:
             validate.optional_text("company", data.get("company"), max_len=80)
     elif step == "purchase":
         validate.choice("proof", data.get("proof") or "", PROOFS)
-        validate.serial("serial", data.get("serial"))
+        serial = validate.serial("serial", data.get("serial"))
         line = data.get("product_line") or ""
         if line not in station.policy.product_lines:
             raise ValidationError("product_line", "error.pick_product_line")
@@ -81,6 +82,9 @@ def check_step(station, step: str, data: dict) -> None:
             validate.required_text("invoice_no", data.get("invoice_no"), max_len=30)
         validate.optional_text("brand", data.get("brand"), max_len=40)
         validate.optional_text("model", data.get("model"), max_len=60)
+        numbers = open_orders_of(station, serial)
+        if numbers and not open_order_confirmed(data, serial):  # a second open order only when confirmed
+            raise ValidationError("serial", "error.serial_has_open_order", serial=serial, numbers=", ".join(numbers))
     elif step == "fees":
         _flag(data, "fees_acknowledged", "error.needs_fees_acknowledged")
     elif step == "inspection":
@@ -94,9 +98,25 @@ def check_step(station, step: str, data: dict) -> None:
         validate.required_text("fault_confirmed", data.get("fault_confirmed"), max_len=500)
 
 
-def step_done(station, actor, step: str, data: dict, draft_id: int | None) -> int:
+def open_orders_of(station, serial: str) -> list[str]:
+    """The numbers of the orders still open for the device with this serial."""
+    marks = ",".join("?" * len(OPEN_STATES))
+    rows = station.store.query(
+        f"SELECT o.number FROM repair_orders o JOIN devices d ON d.id = o.device_id"
+        f" WHERE d.serial = ? AND o.state IN ({marks}) ORDER BY o.id",
+        (serial, *OPEN_STATES),
+    )
+    return [r["number"] for r in rows]
+
+
+def open_order_confirmed(data: dict, serial: str) -> bool:
+    """Reception confirmed taking in a second open order for this very serial."""
+    return str(data.get("open_order_ack") or "").upper().replace(" ", "") == serial
+
+
+def step_done(station, actor, step: str, data: dict, draft_id: int | None, seat=None) -> int:
     """Record that a step of the standard was completed (and save the draft with it)."""
-    draft_id = drafts.save(station, actor, step, data, draft_id)
+    draft_id = drafts.save(station, actor, step, data, draft_id, seat=seat)
     with station.store.write() as conn:
         events.record(conn, station, actor, "intake.step", subject=step, data={"draft_id": draft_id})
     return draft_id
@@ -108,8 +128,9 @@ def decide(station, data: dict):
                         invoice_no=data.get("invoice_no", "") if data.get("proof") == "invoice" else "")
 
 
-def lookup_customers(station, phone_prefix: str, limit: int = 8):
-    return find_by_phone(station, phone_prefix, limit=limit)
+def lookup_customers(station, text: str, limit: int = 8):
+    """Customers by phone prefix or by name (two characters are enough: 周杰)."""
+    return find_customers(station, text, limit=limit)
 
 
 def record_refusal(station, actor, data: dict, refused: Refused, draft_id: int | None = None) -> None:
@@ -122,37 +143,69 @@ def record_refusal(station, actor, data: dict, refused: Refused, draft_id: int |
         drafts.finish(station, draft_id, "refused")
 
 
-def complete(station, actor, data: dict, draft_id: int | None = None):
-    """Every step checked again, then the customer/dealer (if new) and the order are created."""
-    for step in STEPS:
-        check_step(station, step, data)
-    customer_id = data.get("customer_id")
-    if not customer_id:
-        customer_id = create_customer(station, actor, CustomerInput(
-            name=data["name"], phones=[data["phone"]], company=data.get("company", ""))).id
-    dealer_id = None
-    if data.get("via_dealer"):
-        dealer_id = create_dealer(station, actor, data["dealer_name"], data["dealer_phone"]).id
-    intake = {
-        "proof": data.get("proof"),
-        "invoice_copy_kept": bool(data.get("invoice_copy_kept")),
-        "fault_restated": validate.required_text("fault_restated", data.get("fault_restated"), max_len=500),
-        "customer_confirmed": True,
-        "fees_acknowledged": True,
-        "accessories": _ticked(data)[0],
-        "appearance_items": _ticked(data)[1],
-        "appearance_notes": validate.optional_text("appearance_notes", data.get("appearance_notes"), max_len=300),
-        "non_standard_parts": validate.optional_text("non_standard_parts", data.get("non_standard_parts"), max_len=300),
-        "fault_reproduced": bool(data.get("fault_reproduced")),
-        "backup_reminder_given": True,
-    }
-    order = create_order(station, actor, IntakeInput(
-        customer_id=customer_id, product_line=data["product_line"], serial=data["serial"],
-        fault_reported=data["fault_told"], fault_confirmed=data["fault_confirmed"], brand=data.get("brand", ""),
-        model=data.get("model", ""), invoice_no=data.get("invoice_no", "") if data.get("proof") == "invoice" else "",
-        dealer_id=dealer_id, queue_code=data.get("queue_code") or None, intake=intake,
-        passcode=str(data.get("passcode") or ""),
-    ))
-    if draft_id is not None:
-        drafts.finish(station, draft_id, "done", order.id)
+def complete(station, actor, data: dict, draft_id: int | None = None, seat=None):
+    """Every step checked again, then the customer (if new), the dealer (if any), the order and
+    the draft's close, in ONE write transaction: a crash (or a refusal) anywhere in it leaves
+    none of them, so the draft can be finished again without leaving a customer behind.
+
+    A phone that is exactly an existing customer's attaches the order to that customer
+    (never a second customer with the same phone). A queue number of another day is not
+    today's ticket: the order is taken without one."""
+    with station.store.write() as conn:
+        for step in STEPS:  # under the lock: the open-order check reads what is there now
+            check_step(station, step, data)
+        customer_id = data.get("customer_id") or existing_customer_id(station, data.get("phone"))
+        if not customer_id:
+            customer_id = create_customer(station, actor, CustomerInput(
+                name=data["name"], phones=[data["phone"]], company=data.get("company", ""))).id
+        dealer_id = None
+        if data.get("via_dealer"):
+            dealer_id = create_dealer(station, actor, data["dealer_name"], data["dealer_phone"]).id
+        created_at = None
+        if draft_id is not None:
+            row = conn.execute("SELECT status, created_at, terminal FROM intake_drafts WHERE id = ?",
+                               (draft_id,)).fetchone()
+            if row is None or row["status"] != "open":  # finished (or discarded) meanwhile elsewhere
+                raise DomainError("error.draft_closed", id=draft_id)
+            if seat is not None and drafts.held_elsewhere(row["terminal"], seat):  # taken over meanwhile
+                raise DomainError("error.draft_in_use", id=draft_id)
+            created_at = row["created_at"]
+        intake = {
+            "proof": data.get("proof"),
+            "invoice_copy_kept": bool(data.get("invoice_copy_kept")),
+            "fault_restated": validate.required_text("fault_restated", data.get("fault_restated"), max_len=500),
+            "customer_confirmed": True,
+            "fees_acknowledged": True,
+            "accessories": _ticked(data)[0],
+            "appearance_items": _ticked(data)[1],
+            "appearance_notes": validate.optional_text("appearance_notes", data.get("appearance_notes"),
+                                                       max_len=300),
+            "non_standard_parts": validate.optional_text("non_standard_parts", data.get("non_standard_parts"),
+                                                         max_len=300),
+            "fault_reproduced": bool(data.get("fault_reproduced")),
+            "backup_reminder_given": True,
+        }
+        if open_order_confirmed(data, validate.serial("serial", data["serial"])):
+            intake["second_open_order_confirmed"] = True
+        order = create_order(station, actor, IntakeInput(
+            customer_id=customer_id, product_line=data["product_line"], serial=data["serial"],
+            fault_reported=data["fault_told"], fault_confirmed=data["fault_confirmed"], brand=data.get("brand", ""),
+            model=data.get("model", ""),
+            invoice_no=data.get("invoice_no", "") if data.get("proof") == "invoice" else "",
+            dealer_id=dealer_id, queue_code=drafts.queue_code_today(station, data, created_at) or None,
+            intake=intake, passcode=str(data.get("passcode") or ""),
+        ))
+        if draft_id is not None:
+            drafts.finish(station, draft_id, "done", order.id)
     return order
+
+
+def existing_customer_id(station, phone) -> int | None:
+    """The customer whose phone is exactly ``phone`` (separators ignored), if there is one."""
+    try:
+        wanted = validate.phone("phone", phone)
+    except ValidationError:
+        return None
+    row = station.store.query_one(
+        "SELECT customer_id FROM customer_phones WHERE phone = ? ORDER BY customer_id LIMIT 1", (wanted,))
+    return row["customer_id"] if row else None

@@ -119,6 +119,36 @@ def find_by_phone(station, prefix: str, limit: int = 20) -> list[Customer]:
     return _load(station, [r["customer_id"] for r in rows])
 
 
+def find_by_name(station, text: str, limit: int = 20) -> list[Customer]:
+    """Customers whose name (or company) holds ``text``, names that start with it first.
+
+    A plain ``LIKE`` scan, because a trigram index cannot find two-character Chinese names
+    (周杰) and a unicode61 token is the whole run of Chinese characters (see NOTES.md)."""
+    from deskapp.rules.text import clean
+
+    text = " ".join(clean(text).split())
+    if not text:
+        return []
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = station.store.query(
+        "SELECT id FROM customers WHERE name LIKE ? ESCAPE '\\' OR company LIKE ? ESCAPE '\\'"
+        " ORDER BY name NOT LIKE ? ESCAPE '\\', name, id LIMIT ?",
+        (f"%{escaped}%", f"%{escaped}%", f"{escaped}%", limit),
+    )
+    return _load(station, [r["id"] for r in rows])
+
+
+def find_customers(station, text: str, limit: int = 20) -> list[Customer]:
+    """The customer search: by phone (a prefix of 3 digits or more) when ``text`` is a phone,
+    else by name or company."""
+    import re
+
+    raw = str(text or "").strip()
+    if re.fullmatch(r"[\d\s\-+().#]+", raw):
+        return find_by_phone(station, raw, limit=limit)
+    return find_by_name(station, raw, limit=limit)
+
+
 def create_dealer(station, actor, name: str, phone: str, company: str = "") -> Dealer:
     name = validate.required_text("dealer_name", name)
     phone = validate.phone("dealer_phone", phone)

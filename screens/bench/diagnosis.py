@@ -35,7 +35,7 @@ class DiagnosisScreen(OrderScreen):
         self.ask("open", start_diagnosis_if_received, self.app.station, self.app.actor, self.number)
 
     def answered_open(self, started: bool) -> None:
-        if started:  # opening it at the bench started the diagnosis
+        if started:  # its own engineer opening it at the bench started the diagnosis
             self.show_summary()
 
     def action_save(self) -> None:
@@ -68,12 +68,22 @@ class DiagnosisScreen(OrderScreen):
 
 
 def start_diagnosis_if_received(station, actor, number: str) -> bool:
-    """In the worker: an order opened at the bench while still "received" starts its diagnosis."""
-    from deskapp.orders.model import get_order
+    """In the worker: the order's own engineer opening it while still "received" starts its
+    diagnosis (that is them taking it up). Anyone else opening it (reception's F4, a
+    colleague, the counter) only looks: nothing is written. Decided on the row read under the
+    write lock; the read before it only spares a lookup the lock."""
+    from deskapp.orders.model import get_order, locked_row
     from deskapp.orders.moves import advance
 
-    with station.store.write():  # the state read under the lock the start takes
-        if str(get_order(station, number).state) != "received":
+    def mine_and_received(state, engineer_id) -> bool:
+        return str(state) == "received" and actor.staff_id is not None and engineer_id == actor.staff_id
+
+    order = get_order(station, number)
+    if not mine_and_received(order.state, order.assigned_engineer_id):
+        return False
+    with station.store.write() as conn:
+        row = locked_row(conn, number)
+        if not mine_and_received(row["state"], row["assigned_engineer_id"]):
             return False
         advance(station, actor, number, "start_diagnosis")
-        return True
+    return True

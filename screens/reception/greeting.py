@@ -143,7 +143,7 @@ class GreetingScreen(DeskScreen):
     def action_pre_inspection(self) -> None:
         from deskapp.reception import drafts
 
-        self.ask("pre_inspection", drafts.open_drafts, self.app.station, self.app.terminal)
+        self.ask("pre_inspection", drafts.resumable, self.app.station, self.app.seat)
 
     def answered_pre_inspection(self, waiting) -> None:
         from deskapp.screens.reception.pre_inspection import (
@@ -152,7 +152,7 @@ class GreetingScreen(DeskScreen):
         )
 
         if waiting:  # finish what this terminal started before beginning another
-            self.app.push_screen(ResumeDraftScreen(waiting[0]))
+            self.app.push_screen(ResumeDraftScreen(waiting))
             return
         self.app.push_screen(PreInspectionScreen(queue_code=self._serving.code if self._serving else ""))
 

@@ -53,9 +53,10 @@ class DraftKeeper:
     the draft is closed (order created, refusal recorded). Only workers call it; the UI
     thread never waits on its lock."""
 
-    def __init__(self, draft_id: int | None) -> None:
+    def __init__(self, draft_id: int | None, seat=None) -> None:
         self._lock = threading.Lock()
         self.id = draft_id
+        self.seat = seat  # this running terminal (drafts.Seat): its drafts are its own
         self._written = 0
         self._last: dict = {}
         self.closed = False
@@ -68,9 +69,10 @@ class DraftKeeper:
             if self.closed:
                 return self.id
             if step_done:  # the step's event is recorded whatever else was saved meanwhile
-                self.id = record_step(station, actor, step, data if seq > self._written else self._last, self.id)
+                self.id = record_step(station, actor, step, data if seq > self._written else self._last, self.id,
+                                      seat=self.seat)
             elif seq > self._written:
-                self.id = drafts.save(station, actor, step, data, self.id)
+                self.id = drafts.save(station, actor, step, data, self.id, seat=self.seat)
             if seq > self._written:
                 self._written, self._last = seq, data
             return self.id
@@ -106,7 +108,7 @@ def finish_intake(keeper: DraftKeeper, station, actor, data: dict):
     from deskapp.reception.pre_inspection import check_step, complete
 
     check_step(station, "confirm", data)
-    return keeper.close(lambda draft_id: complete(station, actor, data, draft_id))
+    return keeper.close(lambda draft_id: complete(station, actor, data, draft_id, seat=keeper.seat))
 
 
 def refuse_intake(keeper: DraftKeeper, station, actor, step: str, data: dict, refused):
@@ -115,14 +117,33 @@ def refuse_intake(keeper: DraftKeeper, station, actor, step: str, data: dict, re
     from deskapp.reception.pre_inspection import record_refusal
 
     def record(draft_id):
-        draft_id = drafts.save(station, actor, step, data, draft_id)
+        draft_id = drafts.save(station, actor, step, data, draft_id, seat=keeper.seat)
         record_refusal(station, actor, data, refused, draft_id)
 
     return keeper.close(record)
 
 
+def decide_for(station, data: dict):
+    """In a worker: the warranty decision for the device described, with what it was asked for."""
+    from deskapp.reception.pre_inspection import decide
+
+    return data, decide(station, data)
+
+
+def exact_phone_match(found, typed: str):
+    """The customer among ``found`` whose phone is exactly ``typed`` (separators ignored)."""
+    from deskapp.rules import validate
+    from deskapp.rules.errors import ValidationError
+
+    try:
+        wanted = validate.phone("phone", typed)
+    except ValidationError:
+        return None
+    return next((c for c in found if wanted in c.phones), None)
+
+
 def customers_by_phone(station, prefix: str):
-    """In a worker: the customers whose phone starts with ``prefix`` (and the prefix asked)."""
+    """In a worker: the customers found for ``prefix`` (a phone prefix, or a name), and what was asked."""
     from deskapp.reception.pre_inspection import lookup_customers
 
     return prefix, lookup_customers(station, prefix)
@@ -153,6 +174,14 @@ class PreInspectionScreen(DeskScreen):
         self.decision = None
         self.refused = None
         self.queue_code = queue_code
+        self.queue_day = ""  # the day of the queue number: a ticket is one day's
+        # What the form holds when its answers were taken, so that a Changed message that
+        # arrives later for the same value (restoring, picking) does not undo them.
+        self._picked_phone = None  # the phone of the customer picked (or restored)
+        self._decided_on = None  # (serial, invoice) the warranty decision was taken on
+        self._checklist_line = None  # the product line whose checklists are shown
+        self._open_order_ack = ""  # the serial reception confirmed a second open order for
+        self._restored_name = None  # the name put back from the draft (not typed: no search)
         self._saved = None
 
     # ------------------------------------------------------------------ layout
@@ -218,9 +247,14 @@ class PreInspectionScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.keeper.seat = getattr(self.app, "seat", None)
         if self.restore_from is not None:
             self.restore(self.restore_from.data)
             self.step = STEPS.index(self.restore_from.step) if self.restore_from.step in STEPS else 0
+            if self.step > STEPS.index("purchase"):  # the warranty decision is taken again (in a worker)
+                self.ask("decision", decide_for, self.app.station, self.gather())
+        elif self.queue_code:
+            self.queue_day = self.app.station.today().isoformat()
         self._saved = self.gather()  # an untouched form is not worth a draft
         self.show_dealer_fields()
         self.show_step()
@@ -239,6 +273,8 @@ class PreInspectionScreen(DeskScreen):
         data["appearance_items"] = list(self.query_one("#appearance_items", SelectionList).selected)
         data["customer_id"] = self.customer_id
         data["queue_code"] = self.queue_code
+        data["queue_day"] = self.queue_day
+        data["open_order_ack"] = self._open_order_ack
         return data
 
     def restore(self, data: dict) -> None:
@@ -253,13 +289,23 @@ class PreInspectionScreen(DeskScreen):
         if data.get("product_line") in self.app.station.policy.product_lines:
             self.query_one("#product_line", Select).value = data["product_line"]
         self.customer_id = data.get("customer_id")
-        self.queue_code = data.get("queue_code") or self.queue_code
+        self._open_order_ack = str(data.get("open_order_ack") or "")
+        self._restored_name = str(data.get("name") or "")
+        if self.customer_id:
+            self._picked_phone = str(data.get("phone") or "")
+        self._decided_on = (str(data.get("serial") or ""), str(data.get("invoice_no") or ""))
+        from deskapp.reception.drafts import queue_code_today
+
+        created_at = getattr(self.restore_from, "created_at", "") if self.restore_from is not None else ""
+        self.queue_code = queue_code_today(self.app.station, data, created_at)  # yesterday's number is not today's
+        self.queue_day = self.app.station.today().isoformat() if self.queue_code else ""
         self.fill_checklists(data.get("product_line") or "", data.get("accessories", []), data.get("appearance_items", []))
 
     def fill_checklists(self, product_line: str, accessories=(), appearance=()) -> None:
         from deskapp.settings.checklists import accessories_for, appearance_items
 
         tr = self.app.tr
+        self._checklist_line = product_line
         acc = self.query_one("#accessories", SelectionList)
         acc.clear_options()
         acc.add_options([(tr.t(f"accessory.{a}"), a, a in accessories) for a in accessories_for(product_line)])
@@ -285,8 +331,11 @@ class PreInspectionScreen(DeskScreen):
         if self.app.actor is None or self.flow_pending():
             return
         data = self.gather()
-        if data == self._saved or self.asking("autosave"):
-            return  # unchanged, or the last save is still on its way (the next tick saves this)
+        if data == self._saved:
+            return  # unchanged
+        if self.asking("autosave"):
+            self._save_again = True  # the last save is still on its way: this one follows its answer
+            return
         self._saved = data
         self.ask("autosave", self.keeper.save, self.app.station, self.app.actor, self.next_seq(),
                  STEPS[self.step], data)
@@ -298,6 +347,9 @@ class PreInspectionScreen(DeskScreen):
 
     def answered_autosave(self, draft_id) -> None:
         self.draft_id = draft_id
+        if getattr(self, "_save_again", False):
+            self._save_again = False
+            self.save_draft()
 
     def refused_autosave(self, error) -> None:
         self._saved = None  # not saved: the next tick tries again
@@ -372,6 +424,7 @@ class PreInspectionScreen(DeskScreen):
     def answered_step(self, decision) -> None:
         if STEPS[self.step] == "purchase":
             self.decision = decision
+            self._decided_on = (self._step_data.get("serial", ""), self._step_data.get("invoice_no", ""))
         self.refused = None
         self._saved = self._step_data
         self.draft_id = self.keeper.id
@@ -384,6 +437,8 @@ class PreInspectionScreen(DeskScreen):
 
         tr = self.app.tr
         if isinstance(error, ValidationError):
+            if error.key == "error.serial_has_open_order":  # said once: Page Down again confirms
+                self._open_order_ack = self._step_data.get("serial", "")
             self.show_error(error.field, error.render(tr))
             self.focus_field(error.field)
         elif isinstance(error, Refused):
@@ -410,7 +465,7 @@ class PreInspectionScreen(DeskScreen):
     def show_refused_intake(self, refused) -> None:
         tr = self.app.tr
         reasons = [clean(r.render(tr)) for r in refused.decision.reasons]
-        target = self.query_one("#decision" if STEPS[self.step] == "purchase" else "#dealer-error")
+        target = self.query_one({"purchase": "#decision", "confirm": "#summary"}.get(STEPS[self.step], "#dealer-error"))
         target.update(Content.assemble((tr.t("pre.refused"), "bold"), "\n",
                                        "\n".join(f"- {r}" for r in reasons), f"\n\n{tr.t('pre.refuse_hint')}"))
         target.add_class("refused")
@@ -431,12 +486,10 @@ class PreInspectionScreen(DeskScreen):
         self.app.pop_screen()
 
     def show_fees(self) -> None:
-        from deskapp.reception.pre_inspection import decide
-
         tr = self.app.tr
         if self.decision is None:  # resumed here: the decision is taken again (in a worker)
             self.query_one("#fees-text", Static).update("…")
-            self.ask("decision", decide, self.app.station, self.gather())
+            self.ask("decision", decide_for, self.app.station, self.gather())
             return
         reasons, phrases = self.decision.explain(tr)
         status = tr.t(f"warranty_status.{self.decision.status}")
@@ -444,10 +497,17 @@ class PreInspectionScreen(DeskScreen):
             (f"{tr.t('pre.warranty')}: {status}", "bold"), *(f"\n- {clean(r)}" for r in reasons)))
         self.update_prompter()
 
-    def answered_decision(self, decision) -> None:
+    def answered_decision(self, result) -> None:
+        asked, decision = result
+        now = self.gather()
+        if (asked.get("serial"), asked.get("invoice_no")) != (now["serial"], now["invoice_no"]):
+            return  # the evidence changed meanwhile: not this device's decision
         self.decision = decision
+        self._decided_on = (now["serial"], now["invoice_no"])
         if STEPS[self.step] == "fees":
             self.show_fees()
+        elif STEPS[self.step] == "confirm":
+            self.show_summary()
 
     def show_summary(self) -> None:
         tr = self.app.tr
@@ -467,6 +527,16 @@ class PreInspectionScreen(DeskScreen):
         self.app.switch_screen(VoucherScreen(order.number))
 
     def refused_complete(self, error) -> None:
+        from deskapp.orders.creation import Refused
+
+        if isinstance(error, Refused):  # nothing was written: the refusal is offered (Ctrl+R)
+            self.refused = error
+            self.show_refused_intake(error)
+            return
+        if getattr(error, "key", "") == "error.serial_has_open_order":  # opened meanwhile elsewhere
+            self._open_order_ack = self.gather()["serial"]
+            self.show_error("fault_confirmed", error.render(self.app.tr))
+            return
         self.show_error(getattr(error, "field", "fault_confirmed"), error.render(self.app.tr))
 
     def action_leave(self) -> None:
@@ -490,6 +560,9 @@ class PreInspectionScreen(DeskScreen):
 
     @on(Input.Changed, "#phone")
     def phone_typed(self, event: Input.Changed) -> None:
+        if self._picked_phone is not None and event.value == self._picked_phone:
+            return  # the phone just put there (picked or restored), arriving late: the link stays
+        self._picked_phone = None
         self.customer_id = None
         self.query_one("#customer-picked", Label).update("")
         self.search_customers(event.value)
@@ -504,6 +577,40 @@ class PreInspectionScreen(DeskScreen):
         if typed != prefix:  # typed on meanwhile: these are for a phone no longer in the field
             self.search_customers(typed)
             return
+        exact = exact_phone_match(found, typed)
+        if exact is not None and self.customer_id is None:
+            # The full phone of a customer on file: the order goes to them (never a second
+            # customer with the same phone), and the form says so.
+            self._picked_phone = typed
+            self.customer_id = exact.id
+            self.query_one("#name", Input).value = exact.name
+            self.query_one("#company", Input).value = exact.company
+            self.query_one("#customer-picked", Label).update(
+                self.app.tr.t("pre.customer_found", name=clean(exact.name)))
+        self.show_matches(found)
+
+    @on(Input.Changed, "#name")
+    def name_typed(self, event: Input.Changed) -> None:
+        """A customer is found by name too (two characters are enough), while none is picked."""
+        if event.value == self._restored_name:
+            return  # put back from the draft, arriving late: nothing was typed
+        self._restored_name = None
+        if self.customer_id is None and len(event.value.strip()) >= 2:
+            self.search_names(event.value)
+
+    def search_names(self, text: str) -> None:
+        if not self.asking("names"):
+            self.ask("names", customers_by_phone, self.app.station, text)
+
+    def answered_names(self, result) -> None:
+        text, found = result
+        typed = self.query_one("#name", Input).value
+        if self.customer_id is not None:
+            return  # picked (or found by phone) meanwhile
+        if typed != text:
+            if len(typed.strip()) >= 2:
+                self.search_names(typed)
+            return
         self.show_matches(found)
 
     def show_matches(self, found) -> None:
@@ -516,6 +623,7 @@ class PreInspectionScreen(DeskScreen):
     @on(OptionList.OptionSelected, "#matches")
     def customer_picked(self, event: OptionList.OptionSelected) -> None:
         customer = self._matches[event.option.id]
+        self._picked_phone = customer.phones[0]
         with self.prevent(Input.Changed):
             self.query_one("#phone", Input).value = customer.phones[0]
         self.query_one("#name", Input).value = customer.name
@@ -526,6 +634,8 @@ class PreInspectionScreen(DeskScreen):
 
     @on(Select.Changed, "#product_line")
     def product_line_changed(self, event: Select.Changed) -> None:
+        if event.value == self._checklist_line:
+            return  # the line restored, arriving late: the ticks and the decision stay
         self.decision = None
         if isinstance(event.value, str):
             self.fill_checklists(event.value)
@@ -533,6 +643,8 @@ class PreInspectionScreen(DeskScreen):
     @on(Input.Changed, "#serial")
     @on(Input.Changed, "#invoice_no")
     def evidence_changed(self) -> None:
+        if self._decided_on == (self.query_one("#serial", Input).value, self.query_one("#invoice_no", Input).value):
+            return  # the evidence the decision was taken on, arriving late (restored): it stands
         self.decision = None
         self.refused = None
         self.query_one("#decision", Static).update("")
@@ -560,7 +672,7 @@ class PreInspectionScreen(DeskScreen):
         if not isinstance(focused, Input):
             raise SkipAction()  # buttons, lists and checkboxes keep their own Enter
         matches = self.query_one("#matches", OptionList)
-        if focused.id == "phone" and matches.option_count and matches.display:
+        if focused.id in ("phone", "name") and matches.option_count and matches.display and self.customer_id is None:
             matches.highlighted = 0
             matches.focus()  # Enter on the phone goes to the customers found
         else:
@@ -568,45 +680,69 @@ class PreInspectionScreen(DeskScreen):
 
 
 class ResumeDraftScreen(DeskScreen, ModalScreen):
-    """Offered after sign-in when this terminal has a pre-inspection left open."""
+    """Offered after sign-in (and on starting a pre-inspection) when this terminal has
+    pre-inspections left open: every one of them, newest first, to resume or discard. None
+    that another running terminal is typing is among them (see ``drafts.resumable``)."""
 
     DEFAULT_CSS = """
     ResumeDraftScreen { align: center middle; }
     #resume { width: 64; max-width: 100%; height: auto; border: thick $warning; padding: 1 2; background: $surface; }
     #resume Label { width: 100%; text-wrap: wrap; }
+    #resume #drafts { height: auto; max-height: 8; margin-top: 1; }
     #resume Horizontal { height: auto; margin-top: 1; }
     #resume Button { margin-right: 2; }
+    #resume #status { height: auto; }
     """
     BINDINGS = [Binding("escape", "dismiss", "Later")]
 
-    def __init__(self, draft) -> None:
+    def __init__(self, drafts) -> None:
         super().__init__()
-        self.draft = draft
+        self.drafts = list(drafts) if isinstance(drafts, (list, tuple)) else [drafts]
+        self.draft = self.drafts[0]
 
-    def compose(self) -> ComposeResult:
+    def describe(self, draft) -> str:
         from deskapp.rules.dates import local_time
 
         tr = self.app.tr
-        d = self.draft.data
+        d = draft.data
+        return tr.t("pre.resume_detail", time=local_time(self.app.station, draft.updated_at),
+                    step=tr.t("pre.step_" + draft.step) if draft.step in STEPS else draft.step,
+                    who=clean(d.get("name") or d.get("phone") or "-"))
+
+    def compose(self) -> ComposeResult:
+        tr = self.app.tr
         with Vertical(id="resume"):
             yield Label(tr.t("pre.resume_title"), markup=False)
-            yield Label(tr.t("pre.resume_detail", time=local_time(self.app.station, self.draft.updated_at),
-                             step=tr.t("pre.step_" + self.draft.step),
-                             who=clean(d.get("name") or d.get("phone") or "-")), markup=False)
+            yield Label(self.describe(self.draft), id="resume-detail", markup=False)
+            if len(self.drafts) > 1:  # several left open here: which one
+                yield OptionList(*[Option(Content(self.describe(d)), id=str(d.id)) for d in self.drafts],
+                                 id="drafts", markup=False)
             with Horizontal():
                 yield Button(tr.t("pre.resume"), variant="primary", id="resume-yes")
                 yield Button(tr.t("pre.discard"), variant="error", id="resume-discard")
+            yield Static("", id="status", markup=False)
 
+    @on(OptionList.OptionHighlighted, "#drafts")
+    def draft_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.draft = next(d for d in self.drafts if str(d.id) == event.option.id)
+        self.query_one("#resume-detail", Label).update(self.describe(self.draft))
+
+    @on(OptionList.OptionSelected, "#drafts")
     @on(Button.Pressed, "#resume-yes")
     def resume(self) -> None:
+        from deskapp.reception import drafts
+
+        self.ask("claim", drafts.claim, self.app.station, self.app.seat, self.draft.id)
+
+    def answered_claim(self, draft) -> None:
         self.app.pop_screen()
-        self.app.push_screen(PreInspectionScreen(draft=self.draft))
+        self.app.push_screen(PreInspectionScreen(draft=draft))
 
     @on(Button.Pressed, "#resume-discard")
     def discard(self) -> None:
         from deskapp.reception import drafts
 
-        self.ask("discard", drafts.finish, self.app.station, self.draft.id, "discarded")
+        self.ask("discard", drafts.discard, self.app.station, self.app.seat, self.draft.id)
 
     def answered_discard(self, _result) -> None:
         self.app.pop_screen()
