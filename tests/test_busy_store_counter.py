@@ -84,13 +84,18 @@ def waiting(app) -> bool:
 
 
 async def press_while_busy(app, pilot, db, *keys, latency_key="left", notice=WAITING):
-    """Press ``keys`` while another terminal writes: the screen waits, and stays live."""
+    """Press ``keys`` while another terminal writes: the screen waits, and stays live.
+
+    The figure is the median of five presses. On a machine busy with other work a press takes
+    what it takes with the file free (measured first: same key, same screen); held, it may
+    take up to twice that, never the seconds a UI thread waiting on the file would take."""
+    free = sorted([await key_latency(pilot, latency_key) for _ in range(5)])[2]
     with another_terminal_writing(db):
         await pilot.press(*keys)
         await wait_until(pilot, lambda: waiting(app), what=f"{screen_name(app)} says it waits after {keys}")
         assert notice in screen_text(app)
         latencies = sorted([await key_latency(pilot, latency_key) for _ in range(5)])
-        assert latencies[2] < LIVE_KEY_S, latencies  # the median: one slow press on a busy machine is not a stall
+        assert latencies[2] < max(LIVE_KEY_S, 2 * free), (latencies, free)
         assert waiting(app)  # still waiting: the lock is still held
     waiter = app.screen
     await wait_until(pilot, lambda: not waiter.has_class("-waiting"), what="the answer comes")
