@@ -507,7 +507,13 @@ def steadily(reach):
             return not busy and not any(s.has_class("-waiting") for s in app.screen_stack)
 
         await wait_until(pilot, at_rest, what="the screen at rest")
-        await pilot.pause(0.1)
+        # a "waiting for the station file" toast a loaded machine raised is not the screen's
+        # picture: it goes (any other toast stays, the passcode's for one)
+        waiting = app.tr.t("app.waiting_for_store")
+        for note in list(app._notifications):
+            if note.message == waiting:
+                app._unnotify(note)
+        await pilot.pause(0.3)  # tables size their columns once their rows are in
         await wait_until(pilot, at_rest, what="the screen at rest")
     return run_before
 
