@@ -70,6 +70,11 @@ async def held(app, pilot, db, *keys, live_key: str = "tab", typing: str = "") -
     probes = list(typing) or [live_key] * 3
     idle = min([await key_latency(pilot, live_key) for _ in range(3)]) if not typing else 0.0
     limit = max(LIVE_KEY_S, 1.5 * idle)
+    if typing and not keys:
+        # The autosave may already have saved what was typed before the hold (a slow machine
+        # takes longer than its interval to get here): the first key typed under the hold is
+        # what the next save has to wait with.
+        keys, probes = (typing[0],), probes[1:]
     with another_terminal_writing(db):
         if keys:
             await pilot.press(*keys)

@@ -4,7 +4,7 @@ address for whoever else answers), each attempt and its outcome."""
 from __future__ import annotations
 
 from deskapp.screens.base import STEP_CSS, DeskScreen
-from deskapp.screens.widgets import DeskHeader, Teleprompter
+from deskapp.screens.widgets import DeskHeader, StationTable, Teleprompter
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,7 +28,7 @@ class NotifyScreen(DeskScreen):
         yield DeskHeader()
         with Horizontal(classes="step-layout"):
             with Vertical(classes="step-form"):
-                yield DataTable(id="to-notify", cursor_type="row", zebra_stripes=True)
+                yield StationTable(id="to-notify", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="status", markup=False)
             yield Teleprompter(id="prompter")
         yield Footer()

@@ -4,7 +4,7 @@ the unassigned pool, scanning a device tag to open its order, handing an order o
 from __future__ import annotations
 
 from deskapp.screens.base import DeskScreen
-from deskapp.screens.widgets import DeskHeader, FormField
+from deskapp.screens.widgets import DeskHeader, FormField, StationTable
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -41,10 +41,10 @@ class WorkListScreen(DeskScreen):
         with Horizontal(id="tables"):
             with Vertical(id="mine-column"):
                 yield Label(tr.t("bench.my_work"), classes="section")
-                yield DataTable(id="mine", cursor_type="row", zebra_stripes=True)
+                yield StationTable(id="mine", cursor_type="row", zebra_stripes=True)
             with Vertical(id="pool-column"):
                 yield Label(tr.t("bench.pool"), classes="section")
-                yield DataTable(id="pool", cursor_type="row", zebra_stripes=True)
+                yield StationTable(id="pool", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

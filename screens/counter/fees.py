@@ -5,7 +5,7 @@ Nothing is released while money is owed."""
 from __future__ import annotations
 
 from deskapp.screens.counter.voucher_check import CounterStep, ManagerApprovalScreen
-from deskapp.screens.widgets import FormField, Teleprompter
+from deskapp.screens.widgets import FormField, StationTable, Teleprompter
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,7 +25,7 @@ class FeesScreen(CounterStep):
     def form(self) -> ComposeResult:
         tr = self.app.tr
         yield Label(tr.t("fees.title"), classes="section")
-        yield DataTable(id="fee-lines", cursor_type="none")
+        yield StationTable(id="fee-lines", cursor_type="none")
         yield Static("", id="fee-total", markup=False)
         yield Label(tr.t("fees.method"), classes="field-label")
         yield Select([(tr.t(f"payment_method.{m}"), m) for m in PAYMENT_METHODS], id="method", compact=True,

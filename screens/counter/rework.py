@@ -6,7 +6,7 @@ shown. The new order then goes to hand-off like any other."""
 from __future__ import annotations
 
 from deskapp.screens.base import STEP_CSS, DeskScreen
-from deskapp.screens.widgets import DeskHeader, FormField, Teleprompter
+from deskapp.screens.widgets import DeskHeader, FormField, StationTable, Teleprompter
 from textual import on
 from rich.text import Text
 from textual.app import ComposeResult
@@ -31,7 +31,7 @@ class ReworkScreen(DeskScreen):
             with VerticalScroll(classes="step-form"):
                 yield Label(tr.t("rework.title"), classes="section")
                 yield FormField(tr.t("rework.query"), "rework_query")
-                yield DataTable(id="earlier", cursor_type="row")
+                yield StationTable(id="earlier", cursor_type="row")
                 yield Checkbox(tr.t("rework.same_fault"), value=False, id="same_fault")
                 yield FormField(tr.t("rework.fault"), "rework_fault")
                 yield Static("", id="decision", markup=False)

@@ -6,7 +6,7 @@ closes."""
 from __future__ import annotations
 
 from deskapp.screens.counter.voucher_check import CounterStep
-from deskapp.screens.widgets import FormField, Teleprompter
+from deskapp.screens.widgets import FormField, StationTable, Teleprompter
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,7 +24,7 @@ class ShipBackScreen(CounterStep):
     def form(self) -> ComposeResult:
         tr = self.app.tr
         yield Label(tr.t("ship.title"), classes="section")
-        yield DataTable(id="fee-lines", cursor_type="none")
+        yield StationTable(id="fee-lines", cursor_type="none")
         yield Static("", id="fee-total", markup=False)
         yield FormField(tr.t("ship.amount"), "shipping_amount", max_length=12)
         yield FormField(tr.t("ship.carrier"), "carrier", max_length=60)

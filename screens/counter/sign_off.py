@@ -6,7 +6,7 @@ back to the bench with the reason instead of releasing it."""
 from __future__ import annotations
 
 from deskapp.screens.counter.voucher_check import CounterStep
-from deskapp.screens.widgets import FormField, Teleprompter
+from deskapp.screens.widgets import FormField, StationTable, Teleprompter
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,7 +29,7 @@ class SignOffScreen(CounterStep):
     def form(self) -> ComposeResult:
         tr = self.app.tr
         yield Label(tr.t("signoff.hint"), classes="section")
-        yield DataTable(id="checklist", cursor_type="row")
+        yield StationTable(id="checklist", cursor_type="row")
         yield Checkbox(tr.t("signoff.fault_gone"), id="fault_gone")
         yield FormField(tr.t("signoff.signed_by"), "signed_by")
         yield Checkbox(tr.t("signoff.sticker"), value=True, id="sticker")

@@ -9,7 +9,7 @@ these screens gather input, ask the services (:meth:`DeskScreen.ask`) and show t
 from __future__ import annotations
 
 from deskapp.screens.base import STEP_CSS, DeskScreen, StepScreen
-from deskapp.screens.widgets import DeskHeader, FormField, Teleprompter
+from deskapp.screens.widgets import DeskHeader, FormField, StationTable, Teleprompter
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -89,7 +89,7 @@ class PickupScreen(DeskScreen):
                 yield Static("", id="counter-summary", classes="-empty", markup=False)
                 yield Static("", id="status", markup=False)
                 yield Label(tr.t("counter.list_title"), classes="section")
-                yield DataTable(id="waiting", cursor_type="row", zebra_stripes=True)
+                yield StationTable(id="waiting", cursor_type="row", zebra_stripes=True)
             yield Teleprompter(id="prompter")
         yield Footer()
 

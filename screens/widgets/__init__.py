@@ -7,7 +7,7 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.widgets._header import HeaderClockSpace, HeaderIcon, HeaderTitle
 
 from deskapp.rules.text import clean
@@ -139,3 +139,19 @@ class DeskHeader(Header):
         yield HeaderIcon().data_bind(Header.icon)
         yield HeaderTitle()
         yield MinuteClock()
+
+
+class StationTable(DataTable):
+    """A table whose header line follows its columns as rows widen them.
+
+    Textual 8.2.8 measures rows added after the first paint on idle and widens the columns,
+    but only clears its line caches when a row has an automatic height: a header painted
+    before the rows arrived (rows come from a worker) stayed at the labels' widths above the
+    wider rows, depending on whether a paint fell between the two."""
+
+    async def _on_idle(self, event) -> None:
+        before = [column.get_render_width(self) for column in self.ordered_columns]
+        await super()._on_idle(event)
+        if [column.get_render_width(self) for column in self.ordered_columns] != before:
+            self._clear_caches()
+            self.refresh()
