@@ -13,6 +13,7 @@ from desk_pilot import choose, new_app, screen_name, settle, sign_in, tick, type
 from escpos_decode import decode
 
 from deskapp.rules.hashing import matches
+from deskapp.screens.reception.pre_inspection import STEPS, step_title
 from deskapp.settings.i18n import translator
 
 TEXT = {
@@ -91,7 +92,7 @@ async def test_customer_drops_off_a_camera_in_warranty(tmp_path, printer, locale
         await type_in(app, pilot, "appearance_notes", t["notes"])
         await type_in(app, pilot, "passcode", "4321")
         await pilot.press("pagedown")
-        await wait_until(pilot, lambda: app.screen.sub_title == tr.t("pre.title", step=tr.t("pre.step_confirm")),
+        await wait_until(pilot, lambda: app.screen.sub_title == step_title(tr, STEPS.index("confirm")),
                          what="the confirm step (the inspection step is checked in a worker first)")
         assert app.screen.query_one("#fault_confirmed").value == t["restated"]
         await pilot.press("pagedown")

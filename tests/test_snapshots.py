@@ -521,3 +521,33 @@ def steadily(reach):
 @pytest.mark.parametrize("screen,size,locale", CASES, ids=[f"{s}-{z}-{lo}" for s, z, lo in CASES])
 def test_screen(snap_compare, snap_app, screen, size, locale):
     assert snap_compare(snap_app(locale), terminal_size=SIZES[size], run_before=steadily(SCREENS[screen]))
+
+
+# ---------------------------------------------------------------- what must show at 80x24
+
+def full_date(text: str) -> bool:
+    import re
+
+    return re.search(r"20\d\d-\d\d-\d\d\s", text) is not None
+
+
+# (the way to the screen, what a person must be able to read on it at 80x24 in zh_TW)
+MUST_SHOW = {
+    "counter_scanned": lambda t, tr: all(tr.t(f"state.{s}") in t for s in ("ready", "return_unrepaired")),
+    "sign_off": lambda t, tr: t.count("✔ " + tr.t("pickup.result_pass")) >= 6,
+    "lost_voucher": lambda t, tr: tr.t("key.approve") in t.splitlines()[-1] and tr.t("key.dismiss") in t,
+    "pre_4_fees": lambda t, tr: tr.t("pre.fees_acknowledged") in t and "4/6" in t.splitlines()[0],
+    "pre_5_inspection": lambda t, tr: tr.t("pre.step_fault") not in t,  # the step list gave the form its width
+    "rework": lambda t, tr: full_date(t),
+}
+
+
+@pytest.mark.parametrize("screen", sorted(MUST_SHOW))
+async def test_what_matters_is_not_cut_off_at_80x24(snap_app, screen):
+    from desk_pilot import screen_text
+
+    app = snap_app("zh_TW")
+    async with app.run_test(size=SIZES["80x24"]) as pilot:
+        await steadily(SCREENS[screen])(pilot)
+        text = screen_text(app)
+        assert MUST_SHOW[screen](text, app.tr), text

@@ -57,7 +57,8 @@ class SignOffScreen(CounterStep):
         tr = self.app.tr
         self.results[item] = result
         table = self.query_one("#checklist", DataTable)
-        table.update_cell(item, table.ordered_columns[1].key, Text(f"{MARKS[result]} {tr.t(f'pickup.result_{result}')}"))
+        mark = Text(f"{MARKS[result]} {tr.t(f'pickup.result_{result}')}")
+        table.update_cell(item, table.ordered_columns[1].key, mark, update_width=True)  # never cut to "✔ 合"
 
     def action_mark(self, result: str) -> None:
         table = self.query_one("#checklist", DataTable)

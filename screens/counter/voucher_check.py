@@ -74,7 +74,7 @@ class PickupScreen(DeskScreen):
         Binding("ctrl+l", "lost_voucher", "Lost voucher", priority=True),
         Binding("ctrl+w", "rework", "Rework", priority=True),
         Binding("ctrl+x", "withdraw", "Withdrawal (manager)", priority=True),
-        Binding("f5", "reload", "Refresh"),
+        Binding("f5", "reload", "Refresh", show=False),  # the list follows the file by itself
     ]
 
     number: str | None = None
@@ -99,8 +99,9 @@ class PickupScreen(DeskScreen):
         self.query_one(Teleprompter).show(tr.t("counter.prompter"), [
             tr.phrase("pickup.greeting"), tr.phrase("pickup.ask_voucher"), tr.phrase("pickup.please_wait")])
         table = self.query_one("#waiting", DataTable)
-        table.add_columns(tr.t("cli.col_number"), tr.t("cli.col_customer"), tr.t("cli.col_device"),
-                          tr.t("cli.col_state"))
+        # the state before the device: at 80 columns what is cut is the model, not what to do next
+        table.add_columns(tr.t("cli.col_number"), tr.t("cli.col_customer"), tr.t("cli.col_state"),
+                          tr.t("cli.col_device"))
         self._listed: list[str] = []
         self.show_code_field(False)
         self._version = None
@@ -143,9 +144,8 @@ class PickupScreen(DeskScreen):
         table = self.query_one("#waiting", DataTable)
         table.clear()
         self._listed = [o.number for o in items]
-        table.add_rows([[Text(o.number), Text(clean(o.customer)),
-                         Text(clean(o.model or tr.t(f"product_line.{o.product_line}"))),
-                         Text(tr.t(f"state.{o.state}"))] for o in items])
+        table.add_rows([[Text(o.number), Text(clean(o.customer)), Text(tr.t(f"state.{o.state}")),
+                         Text(clean(o.model or tr.t(f"product_line.{o.product_line}")))] for o in items])
 
     # ---- the voucher
 
@@ -305,7 +305,7 @@ class ManagerApprovalScreen(DeskScreen, ModalScreen):
     #approval Horizontal { height: auto; margin-top: 1; }
     #approval .field-error { width: 100%; }
     """
-    BINDINGS = [Binding("escape", "dismiss", "Cancel")]
+    BINDINGS = [Binding("ctrl+s", "approve", "Approve", priority=True), Binding("escape", "dismiss", "Cancel")]
 
     def __init__(self, title: str, fields: list[tuple[str, str]], apply) -> None:
         super().__init__()
@@ -325,6 +325,10 @@ class ManagerApprovalScreen(DeskScreen, ModalScreen):
             yield Label("", id="approval-status", classes="field-error", markup=False)
             with Horizontal():
                 yield Button(tr.t("key.confirm"), variant="warning", id="approve")
+        yield Footer()  # its keys at 80x24 too: approve, cancel
+
+    def action_approve(self) -> None:
+        self.approve()
 
     def on_mount(self) -> None:
         from deskapp.records.staff import list_staff

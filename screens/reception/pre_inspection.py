@@ -149,8 +149,16 @@ def customers_by_phone(station, prefix: str):
     return prefix, lookup_customers(station, prefix)
 
 
+def step_title(tr, step: int) -> str:
+    """The screen's title for a step: its number of the six and its name (the step list beside
+    the form is hidden on a narrow terminal, so the title carries where the clerk is)."""
+    return tr.t("pre.title", n=step + 1, total=len(STEPS), step=tr.t("pre.step_" + STEPS[step]))
+
+
 class PreInspectionScreen(DeskScreen):
     CSS_PATH = "pre_inspection.tcss"
+    # Below 100 columns the step list gives its width to the form (the title says the step).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         # priority: the scrolling step panels would otherwise take Page Up/Down for themselves
         Binding("pagedown", "next_step", "Next step", priority=True),
@@ -367,7 +375,7 @@ class PreInspectionScreen(DeskScreen):
             marks.append(f"{mark} {i + 1}. {tr.t('pre.step_' + step)}")
         steps = self.query_one("#steps", Static)
         steps.update("\n".join(marks))
-        self.sub_title = tr.t("pre.title", step=tr.t("pre.step_" + name))
+        self.sub_title = step_title(tr, self.step)
         self.update_prompter()
         if name == "fees":
             self.show_fees()

@@ -51,8 +51,8 @@ class FormField(Vertical):
 
     DEFAULT_CSS = """
     FormField { height: auto; margin-bottom: 0; }
-    FormField > .field-label { color: $text-muted; }
-    FormField > .field-error { color: $error; height: auto; }
+    FormField > .field-label { color: $text-muted; width: 100%; }  /* a long label wraps, never cut */
+    FormField > .field-error { color: $error; height: auto; width: 100%; }
     """
 
     def __init__(self, label: str, field_id: str, *, placeholder: str = "", password: bool = False,
