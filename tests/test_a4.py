@@ -143,7 +143,7 @@ def test_hostile_text_is_printed_literally():
 
 def test_a_long_table_flows_over_pages_numbered_per_copy():
     rows = tuple((str(i), f"Part {i} with a description long enough to wrap in its cell, twice over", f"{i}0")
-                 for i in range(1, 81))
+                 for i in range(1, 121))
     sheet = Sheet(title="Parts", number="R9", lang="en", copies=("Station", "Customer"),
                   blocks=(Heading("Parts"), Table(("#", "Part", "Price"), rows, widths=(0.1, 0.7, 0.2))))
     texts = pages(render_pdf(sheet))
@@ -153,7 +153,7 @@ def test_a_long_table_flows_over_pages_numbered_per_copy():
         for i in range(n):
             assert label in texts[copy * n + i] and f"{i + 1} / {n}" in texts[copy * n + i]
     assert texts[0].index("Part 1 ") < texts[0].index("Part 2 ")  # the rows start on the first page
-    assert "Part 80 " in texts[n - 1] and "Part 80 " in texts[-1]
+    assert "Part 120 " in texts[n - 1] and "Part 120 " in texts[-1]
 
 
 def test_a_missing_or_unusable_preferred_font_is_named(tmp_path):

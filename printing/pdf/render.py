@@ -491,7 +491,8 @@ def _copy_story(sheet: Sheet, st: _Styles, frame_h: float) -> list:
     story = _flowables(sheet.blocks, ctx)
     if ctx.rest:
         story += [PageBreak()] + _flowables(
-            (Heading(sheet.attached),) + tuple(Fields(((label, rest),), columns=1) for label, rest in ctx.rest), ctx)
+            (Heading(sheet.attached),) + tuple(Fields(((label, f"…{rest}"),), columns=1) for label, rest in ctx.rest),
+            ctx)
     return story
 
 
