@@ -171,3 +171,27 @@ def test_opentype_cff_fonts_are_refused():
         pytest.skip("fonts-noto-cjk not installed")
     with pytest.raises(ValueError, match="NotoSansCJK-Regular.ttc.*TrueType"):
         find_cjk_font(noto)
+
+
+def parts_sheet(count: int) -> Sheet:
+    rows = tuple((str(i), f"Part {i}", f"{i}0") for i in range(1, count + 1))
+    return Sheet(title="Parts", number="R9", lang="en", copies=("Station", "Customer"), blocks=(
+        Heading("Parts"), Table(("#", "Part", "Price"), rows, widths=(0.1, 0.7, 0.2)), Spacer(),
+        Boxes(("Customer opinion",)), Signatures(("Customer signature", "Station"))))
+
+
+def test_a_copy_a_little_longer_than_its_page_is_set_smaller_to_stay_on_it(monkeypatch):
+    rows_on_a_page = pages(render_pdf(parts_sheet(60)))[0].count("Part ")
+    sheet = parts_sheet(rows_on_a_page - 4)  # the rows fit, the opinion box and signatures do not quite
+    texts = pages(render_pdf(sheet))
+    assert len(texts) == 2  # one page a copy, the signatures on it
+    assert all("Customer signature" in t and f"Part {rows_on_a_page - 4}\n" in t and "1 / 1" in t for t in texts)
+    monkeypatch.setattr(a4, "MIN_SCALE", 1)  # set at its size, it would not
+    assert len(pages(render_pdf(sheet))) == 4
+
+
+def test_the_signatures_never_stand_alone_on_the_last_page():
+    for count in range(60, 75, 2):  # wherever the page ends, the last rows go over with the signatures
+        texts = pages(render_pdf(parts_sheet(count)))
+        last = texts[len(texts) // 2 - 1]
+        assert "Customer signature" in last and f"Part {count}\n" in last, count

@@ -21,7 +21,7 @@ import html
 import io
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from deskapp.printing.text import clean as sanitise
@@ -39,6 +39,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Frame,
+    KeepInFrame,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
@@ -48,6 +49,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.flowables import _listWrapOn
 
 # --------------------------------------------------------------------------- the data
 
@@ -346,7 +348,8 @@ def _fields(block: Fields, ctx: _Context) -> list:
                     style=_table_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), *shade))]
 
 
-def _table(block: Table, ctx: _Context) -> list:
+def _table(block: Table, ctx: _Context, header: bool = True) -> list:
+    """The table; without ``header``, its rows only (the end of a table cut in two)."""
     st = ctx.st
     n = len(block.headers)
     widths = block.widths or (1,) * n
@@ -356,15 +359,16 @@ def _table(block: Table, ctx: _Context) -> list:
     rows = [tuple(r) + ("",) * (n - len(r)) for r in block.rows] or [("",) * n]
     if any(len(r) != n for r in rows):
         raise ValueError(f"Table row longer than its {n} headers")
-    data = [[_p(h, st.head_cells[align[i]]) for i, h in enumerate(block.headers)]]
+    data = [[_p(h, st.head_cells[align[i]]) for i, h in enumerate(block.headers)]] if header else []
     data += [[_p(c, st.cells[align[i]]) for i, c in enumerate(r)] for r in rows]
     total = sum(widths)
+    top = 1 if header else 0
     sums = [cmd for i in block.totals if 0 <= i < len(rows)
-            for cmd in (("BACKGROUND", (0, i + 1), (-1, i + 1), SHADE),
-                        ("LINEABOVE", (0, i + 1), (-1, i + 1), 1, colors.black))]
-    return [RLTable(data, colWidths=[ctx.width * w / total for w in widths], repeatRows=1, splitInRow=1,
-                    style=_table_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                                       *sums))]
+            for cmd in (("BACKGROUND", (0, i + top), (-1, i + top), SHADE),
+                        ("LINEABOVE", (0, i + top), (-1, i + top), 1, colors.black))]
+    head = [("BACKGROUND", (0, 0), (-1, 0), SHADE)] if header else []
+    return [RLTable(data, colWidths=[ctx.width * w / total for w in widths], repeatRows=top, splitInRow=1,
+                    style=_table_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), *head, *sums))]
 
 
 def _checks(block: Checks, ctx: _Context) -> list:
@@ -433,9 +437,9 @@ _GAP = 2 * mm  # between blocks
 _COLUMN_GAP = 5 * mm
 
 
-def _columns(block: Columns, ctx: _Context) -> list:
+def _columns(block: Columns, ctx: _Context) -> tuple[list, int]:
     """Both sides in one table row; stacked when a side is taller than half the frame (a
-    long list of charges must still flow over pages)."""
+    long list of charges must still flow over pages). With where the right side starts."""
     w = (ctx.width - _COLUMN_GAP) / 2
     rest_before = len(ctx.rest)
     left = _flowables(block.left, ctx.narrower(w), in_column=True)
@@ -443,25 +447,56 @@ def _columns(block: Columns, ctx: _Context) -> list:
     tall = max(sum(f.wrap(w, PAGE_H)[1] for f in side) for side in (left, right))
     if tall > ctx.frame_h / 2:
         del ctx.rest[rest_before:]  # laid out again at full width: cut again there
-        return _flowables(block.left, ctx) + [RLSpacer(1, _GAP)] + _flowables(block.right, ctx)
+        left = _flowables(block.left, ctx) + [RLSpacer(1, _GAP)]
+        return left + _flowables(block.right, ctx), len(left)
     padding = [(f"{side}PADDING", (0, 0), (-1, -1), 0) for side in ("LEFT", "RIGHT", "TOP", "BOTTOM")]
     return [RLTable([[left, "", right]], colWidths=[w, _COLUMN_GAP, w], style=TableStyle(
-        [("VALIGN", (0, 0), (-1, -1), "TOP"), *padding]))]
+        [("VALIGN", (0, 0), (-1, -1), "TOP"), *padding]))], 0
+
+
+KEPT_ROWS = 2  # the last rows of a table that go over to the next page with the signatures
+
+
+def _closing_group(blocks) -> int | None:
+    """Where the blocks kept with closing signatures start: the boxes and terms before them
+    and the block before those; None without closing signatures."""
+    if not blocks or not isinstance(blocks[-1], Signatures):
+        return None
+    i = len(blocks) - 2
+    while i >= 0 and isinstance(blocks[i], (Spacer, Boxes, Paragraph)):
+        i -= 1
+    if i >= 1 and not isinstance(blocks[i], Table) and isinstance(blocks[i - 1], Heading):
+        i -= 1  # with its heading (a table's last rows go without theirs)
+    return max(i, 0)
 
 
 def _flowables(blocks, ctx: _Context, in_column: bool = False) -> list:
+    """The blocks' flowables. The closing signatures never stand alone on a page: they are
+    kept together with the boxes and terms before them and the block before those, or the
+    last rows of a table before those."""
     st = ctx.st
+    blocks = tuple(blocks)
+    closing = None if in_column else _closing_group(blocks)
+    kept_from = None  # where the flowables kept together start
     out: list = []
-    for b in blocks:
+    for index, b in enumerate(blocks):
         if isinstance(b, Fields) and b.attached:
             while out and isinstance(out[-1], RLSpacer):
                 out.pop()
+        if index == closing:
+            kept_from = len(out)
         if isinstance(b, Heading):
             # kept with what follows it (keepWithNext would push a long table to the next page)
             out += [] if in_column else [CondPageBreak(30 * mm)]
             out.append(RLParagraph(_markup(b.text, newlines=False), st.heading))
         elif isinstance(b, Fields):
             out += _fields(b, ctx)
+        elif isinstance(b, Table) and index == closing and len(b.rows) > KEPT_ROWS:
+            cut = len(b.rows) - KEPT_ROWS
+            out += _table(replace(b, rows=b.rows[:cut], totals=tuple(i for i in b.totals if i < cut)), ctx)
+            kept_from = len(out)
+            out += _table(replace(b, rows=b.rows[cut:], totals=tuple(i - cut for i in b.totals if i >= cut)), ctx,
+                          header=False)
         elif isinstance(b, Table):
             out += _table(b, ctx)
         elif isinstance(b, Paragraph):
@@ -473,7 +508,10 @@ def _flowables(blocks, ctx: _Context, in_column: bool = False) -> list:
         elif isinstance(b, Signatures):
             out += _signatures(b, ctx)
         elif isinstance(b, Columns):
-            out += _columns(b, ctx)
+            columns, right = _columns(b, ctx)
+            if index == closing:  # stacked: the right side goes with the signatures, the left flows
+                kept_from = len(out) + right
+            out += columns
         elif isinstance(b, Spacer):
             out.append(RLSpacer(1, b.mm * mm))
         else:
@@ -482,13 +520,49 @@ def _flowables(blocks, ctx: _Context, in_column: bool = False) -> list:
             out.append(RLSpacer(1, _GAP))
     while out and isinstance(out[-1], RLSpacer):  # a trailing gap must not spill onto a blank page
         out.pop()
+    if kept_from is not None and kept_from < len(out):
+        out[kept_from:] = [KeepTogether(out[kept_from:])]
+    return out
+
+
+MIN_SCALE = 0.85  # a copy a little longer than its page is set this much smaller, at most, to stay on it
+
+
+class _OnePage(KeepInFrame):
+    """A copy's blocks as one page: as laid out when they fit, scaled down (to MIN_SCALE at
+    most) when they do not quite, so that the signatures stay with the order; longer than
+    that, they flow over pages as they are (``flowing``, with its page breaks)."""
+
+    def __init__(self, content: list, flowing: list, height: float) -> None:
+        super().__init__(FRAME_W, height, content, mode="shrink", hAlign="CENTER")
+        self._flowing, self._flows = flowing, False
+
+    def wrap(self, avail_w, avail_h):
+        w, h = _listWrapOn(self._content, min(self.maxWidth, avail_w), self.canv)
+        self._flows = h > min(self.maxHeight, avail_h) / MIN_SCALE
+        return (w, h) if self._flows else super().wrap(avail_w, avail_h)
+
+    def split(self, avail_w, avail_h):
+        return self._flowing if self._flows else []
+
+
+def _on_one_page(flowing: list) -> list:
+    """The flowables as one page holds them: no page breaks, nothing to keep together (a
+    KeepTogether measures as infinitely tall, to make its frame split it)."""
+    out = []
+    for f in flowing:
+        if isinstance(f, KeepTogether):
+            out += _on_one_page(f._content)
+        elif not isinstance(f, CondPageBreak):
+            out.append(f)
     return out
 
 
 def _copy_story(sheet: Sheet, st: _Styles, frame_h: float) -> list:
-    """One copy: its blocks, and the attached page with the rest of every value cut short."""
+    """One copy: its blocks on a page, and the attached page with the rest of every value cut short."""
     ctx = _Context(st, sheet.lang, sheet.continued, frame_h)
-    story = _flowables(sheet.blocks, ctx)
+    flowing = _flowables(sheet.blocks, ctx)
+    story = [_OnePage(_on_one_page(flowing), flowing, frame_h)]
     if ctx.rest:
         story += [PageBreak()] + _flowables(
             (Heading(sheet.attached),) + tuple(Fields(((label, f"…{rest}"),), columns=1) for label, rest in ctx.rest),
@@ -617,7 +691,7 @@ def render_pdf_with_info(sheet: Sheet, font_path: str | None = None) -> tuple[by
     for i in range(len(copies)):
         if i:
             story += [NextPageTemplate(f"copy{i}"), PageBreak()]
-        story += [RLSpacer(1, 0.1)] + _copy_story(sheet, st, frame_h)
+        story += _copy_story(sheet, st, frame_h)
     doc.build(story, canvasmaker=_numbered_canvas(clean(sheet.footer), font, sheet.lang))
     return buf.getvalue(), info
 
