@@ -334,7 +334,8 @@ def _fields(block: Fields, ctx: _Context) -> list:
     one line a field instead of two keeps a repair order on one page."""
     st, width = ctx.st, ctx.width
     cols = max(1, block.columns)
-    label_w = width / cols * 0.3 if cols > 1 else min(FRAME_W * 0.18, width * 0.34)
+    # one pair a row across the page: its label as wide as two pairs' (the values line up)
+    label_w = width / cols * 0.3 if cols > 1 else (FRAME_W * 0.15 if width >= FRAME_W else width * 0.34)
     value_w = width / cols - label_w
     cells = [[_p(label, st.label), _bounded(value, label, value_w - _CELL_PAD, block.max_lines, ctx)]
              for label, value in block.pairs]

@@ -71,9 +71,10 @@ def repair_order(tr, station: dict, d: dict, copies: tuple[str, ...] = ("",)) ->
     # itemized: each charge, the total, each payment, what was paid, what is owed
     waived = d.get("waived_line")
     payments = tuple(p for p in d["payments"] if p != waived)
-    rows = (tuple(d["charges"]) + ((t("doc.total"), d["total"]),) + payments + ((t("doc.paid"), d["paid"]),)
+    items = tuple(d["charges"]) or ((t("doc.none"), ""),)  # a free repair says so
+    rows = (items + ((t("doc.total"), d["total"]),) + payments + ((t("doc.paid"), d["paid"]),)
             + ((waived,) if waived else ()) + ((t("doc.due"), d["due"]),))
-    n = len(d["charges"])
+    n = len(items)
     charges = (Heading(t("doc.section_charges")),
                Table((t("doc.item"), t("doc.amount")), rows, widths=(0.7, 0.3), align=("left", "right"),
                      totals=(n, n + 1 + len(payments), len(rows) - 1)))
