@@ -80,11 +80,12 @@ def front_desk_sales(today: dt.date):
 
 def ready_order(station, reception, engineer, customer_id: int, *, serial="CAM-NEW-1", line="camera", quote=0,
                 months=3, code=CODE, fault="no picture", findings="", cause="", causes=(), quote_lines=(),
-                work="Replaced the sensor cable") -> str:
+                work="Replaced the sensor cable", part=None) -> str:
     """An order taken in, repaired at the bench and ready; its voucher printed with ``code``.
     ``reception`` and ``engineer`` are actors (the engineer with a staff id). ``findings`` or
     ``causes``: a diagnosis is recorded; ``quote_lines`` (QuoteLine): the bench's quote is sent
-    with them and approved (``quote``: a quote of that total without lines)."""
+    with them and approved (``quote``: a quote of that total without lines); ``part``: the part
+    brought in (an adapter is not covered even in warranty)."""
     from deskapp.bench.diagnosis import record_diagnosis
     from deskapp.bench.quotes import answer_quote, send_quote
     from deskapp.bench.repair import PartUsed, record_repair, set_repair_warranty
@@ -93,7 +94,7 @@ def ready_order(station, reception, engineer, customer_id: int, *, serial="CAM-N
     from deskapp.orders.moves import advance, assign_engineer
 
     n = create_order(station, reception, IntakeInput(
-        customer_id=customer_id, product_line=line, serial=serial, fault_reported=fault)).number
+        customer_id=customer_id, product_line=line, serial=serial, fault_reported=fault, part=part)).number
     assign_engineer(station, reception, n, engineer.staff_id)
     advance(station, engineer, n, "start_diagnosis")
     if findings or causes:

@@ -137,3 +137,10 @@ def test_a_repair_charged_for_liquid_damage_never_reads_in_warranty(station, col
         assert flat(t("doc.charged_repair_because", causes=t("cause.liquid_damage"))) in flat(page)
     free, pages = collected(serial="CAM-NEW-2", line="camera", findings="Cable loose", cause="", quote_lines=())
     assert all(in_warranty in flat(page) for page in pages)  # a free repair under warranty says so
+
+
+def test_any_charged_repair_under_warranty_reads_as_charged(station, collected):
+    t = station.tr.t
+    n, pages = collected(serial="CAM-NEW-1", line="camera", part="adapter", cause="")  # a consumable: not covered
+    assert all(flat(t("doc.charged_repair")) in flat(page) for page in pages)
+    assert repair_order_data(station, n)["warranty"] == t("doc.charged_repair")
