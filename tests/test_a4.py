@@ -195,3 +195,26 @@ def test_the_signatures_never_stand_alone_on_the_last_page():
         texts = pages(render_pdf(parts_sheet(count)))
         last = texts[len(texts) // 2 - 1]
         assert "Customer signature" in last and f"Part {count}\n" in last, count
+
+
+def test_a_value_longer_than_a_page_flows_over_pages_when_nothing_bounds_it():
+    work = "更換主機板與電源模組,清潔散熱風扇並更新韌體。" * 150 + "END"
+    sheet = Sheet(title="維修單", number="R1", copies=("客戶聯",), blocks=(Fields((("維修內容", work),), columns=1),
+                                                                        Signatures(("客戶簽名",))))
+    texts = pages(render_pdf(sheet))
+    assert len(texts) >= 2 and "END" in texts[-1] and "客戶簽名" in texts[-1]
+
+
+def test_a_value_cut_short_says_so_and_its_rest_is_on_the_attached_page():
+    work = "Replaced the main board and the power module, cleaned the fan, updated the firmware. " * 30 + "END"
+    sheet = Sheet(title="Repair order", number="R1", lang="en", copies=("Station", "Customer"),
+                  continued="… continued on the attached page", attached="Attached page", blocks=(
+                      Fields((("Work done", work),), columns=1, max_lines=3), Signatures(("Customer signature",))))
+    texts = pages(render_pdf(sheet))
+    assert len(texts) == 4
+    for first, attached in (texts[:2], texts[2:]):
+        assert "continued on the attached page" in first and "Customer signature" in first and "END" not in first
+        assert "Attached page" in attached and "END" in attached and "2 / 2" in attached
+        head = first.split("Work done")[1].split("…")[0]
+        assert 2 <= head.count("Replaced") <= 5  # three lines of it
+        assert not head.rstrip().endswith(("Repl", "mai")), "cut at a word's end"

@@ -49,6 +49,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.doctemplate import NullActionFlowable
 from reportlab.platypus.flowables import _listWrapOn
 
 # --------------------------------------------------------------------------- the data
@@ -302,31 +303,52 @@ class _Context:
 _CELL_PAD = 8  # LEFTPADDING + RIGHTPADDING of _table_style
 
 
+_CUTS: dict[tuple, int | None] = {}  # where a value is cut (None: it fits), the same in every copy
+
+
 def _bounded(text: str, label: str, width: float, lines: int, ctx: _Context):
     """The value's paragraph, cut to ``lines`` lines in ``width`` with the continued words at the
     end; the rest is kept in ``ctx.rest`` for the attached page."""
     style = ctx.st.body
     text = clean(text, newlines=True).strip()
-    whole = _p(text, style)
-    room = lines * style.leading + 1
-    if not lines or not ctx.continued or whole.wrap(width, PAGE_H)[1] <= room:
-        return whole
+    if not lines or not ctx.continued:
+        return _p(text, style)
     tail = f' <font color="#555555">{html.escape(ctx.continued, quote=False)}</font>'
 
     def shown(k: int) -> RLParagraph:
         return RLParagraph(_markup(text[:k].rstrip()) + tail, style)
 
-    lo, hi = 0, len(text)  # the longest head that still fits: lo fits, hi does not
+    key = (text, width, lines, ctx.continued, style.fontName, style.fontSize, ctx.lang)
+    if key not in _CUTS:
+        if len(_CUTS) > 512:
+            _CUTS.clear()
+        _CUTS[key] = _cut(text, width, lines * style.leading + 1, style, shown, ctx.lang)
+    cut = _CUTS[key]
+    if cut is None:
+        return _p(text, style)
+    ctx.rest.append((label, text[cut:].strip()))
+    return shown(cut)
+
+
+def _cut(text: str, width: float, room: float, style, shown, lang: str) -> int | None:
+    """The longest head of ``text`` that fits ``room`` with the continued words (None: all of it
+    fits without them); in English at a word's end."""
+    # no glyph is narrower than a fifth of the font size: past that many characters nothing fits
+    most = int(room / style.leading * width / (0.2 * style.fontSize)) + 1
+    if len(text) <= most and _p(text, style).wrap(width, PAGE_H)[1] <= room:
+        return None
+    lo, hi = 0, min(len(text), most)  # the longest head that still fits: lo fits, hi does not
+    if shown(hi).wrap(width, PAGE_H)[1] <= room:
+        hi = len(text)
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if shown(mid).wrap(width, PAGE_H)[1] <= room else (lo, mid)
     cut = lo
-    if ctx.lang == "en" or text[:cut].isascii():  # end on a word, not inside one
+    if lang == "en" or text[:cut].isascii():  # end on a word, not inside one
         space = max(text.rfind(" ", 0, cut + 1), text.rfind("\n", 0, cut + 1))
         if space > cut - 25:
             cut = max(space, 1)
-    ctx.rest.append((label, text[cut:].strip()))
-    return shown(cut)
+    return cut
 
 
 def _fields(block: Fields, ctx: _Context) -> list:
@@ -544,7 +566,8 @@ class _OnePage(KeepInFrame):
         return (w, h) if self._flows else super().wrap(avail_w, avail_h)
 
     def split(self, avail_w, avail_h):
-        return self._flowing if self._flows else []
+        # led by an action, the pieces go back on the story one by one, each split as it needs
+        return [NullActionFlowable(), *self._flowing] if self._flows else []
 
 
 def _on_one_page(flowing: list) -> list:
