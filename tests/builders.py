@@ -79,24 +79,34 @@ def front_desk_sales(today: dt.date):
 
 
 def ready_order(station, reception, engineer, customer_id: int, *, serial="CAM-NEW-1", line="camera", quote=0,
-                months=3, code=CODE, fault="no picture") -> str:
+                months=3, code=CODE, fault="no picture", findings="", cause="", causes=(), quote_lines=(),
+                work="Replaced the sensor cable", part=None) -> str:
     """An order taken in, repaired at the bench and ready; its voucher printed with ``code``.
-    ``reception`` and ``engineer`` are actors (the engineer with a staff id)."""
+    ``reception`` and ``engineer`` are actors (the engineer with a staff id). ``findings`` or
+    ``causes``: a diagnosis is recorded; ``quote_lines`` (QuoteLine): the bench's quote is sent
+    with them and approved (``quote``: a quote of that total without lines); ``part``: the part
+    brought in (an adapter is not covered even in warranty)."""
+    from deskapp.bench.diagnosis import record_diagnosis
+    from deskapp.bench.quotes import answer_quote, send_quote
     from deskapp.bench.repair import PartUsed, record_repair, set_repair_warranty
     from deskapp.documents.thermal import new_check_code
     from deskapp.orders.creation import IntakeInput, create_order
     from deskapp.orders.moves import advance, assign_engineer
 
     n = create_order(station, reception, IntakeInput(
-        customer_id=customer_id, product_line=line, serial=serial, fault_reported=fault)).number
+        customer_id=customer_id, product_line=line, serial=serial, fault_reported=fault, part=part)).number
     assign_engineer(station, reception, n, engineer.staff_id)
     advance(station, engineer, n, "start_diagnosis")
-    if quote:
+    if findings or causes:
+        record_diagnosis(station, engineer, n, findings or "-", cause, causes=list(causes))
+    if quote_lines:
+        send_quote(station, engineer, n, quote_lines)
+        answer_quote(station, engineer, n, approved=True, method="signed")
+    elif quote:
         advance(station, engineer, n, "send_quote", total=quote)
         advance(station, engineer, n, "approve_quote", method="signed")
     advance(station, engineer, n, "start_repair")
-    record_repair(station, engineer, n, "Replaced the sensor cable",
-                  [PartUsed("sensor cable", 1, False, "sent back to the maker")], 30)
+    record_repair(station, engineer, n, work, [PartUsed("sensor cable", 1, False, "sent back to the maker")], 30)
     set_repair_warranty(station, engineer, n, months, consent_recorded=months == 0)
     advance(station, engineer, n, "mark_ready")
     new_check_code(station, reception, n, code)

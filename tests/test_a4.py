@@ -143,7 +143,7 @@ def test_hostile_text_is_printed_literally():
 
 def test_a_long_table_flows_over_pages_numbered_per_copy():
     rows = tuple((str(i), f"Part {i} with a description long enough to wrap in its cell, twice over", f"{i}0")
-                 for i in range(1, 81))
+                 for i in range(1, 121))
     sheet = Sheet(title="Parts", number="R9", lang="en", copies=("Station", "Customer"),
                   blocks=(Heading("Parts"), Table(("#", "Part", "Price"), rows, widths=(0.1, 0.7, 0.2))))
     texts = pages(render_pdf(sheet))
@@ -153,7 +153,7 @@ def test_a_long_table_flows_over_pages_numbered_per_copy():
         for i in range(n):
             assert label in texts[copy * n + i] and f"{i + 1} / {n}" in texts[copy * n + i]
     assert texts[0].index("Part 1 ") < texts[0].index("Part 2 ")  # the rows start on the first page
-    assert "Part 80 " in texts[n - 1] and "Part 80 " in texts[-1]
+    assert "Part 120 " in texts[n - 1] and "Part 120 " in texts[-1]
 
 
 def test_a_missing_or_unusable_preferred_font_is_named(tmp_path):
@@ -171,3 +171,50 @@ def test_opentype_cff_fonts_are_refused():
         pytest.skip("fonts-noto-cjk not installed")
     with pytest.raises(ValueError, match="NotoSansCJK-Regular.ttc.*TrueType"):
         find_cjk_font(noto)
+
+
+def parts_sheet(count: int) -> Sheet:
+    rows = tuple((str(i), f"Part {i}", f"{i}0") for i in range(1, count + 1))
+    return Sheet(title="Parts", number="R9", lang="en", copies=("Station", "Customer"), blocks=(
+        Heading("Parts"), Table(("#", "Part", "Price"), rows, widths=(0.1, 0.7, 0.2)), Spacer(),
+        Boxes(("Customer opinion",)), Signatures(("Customer signature", "Station"))))
+
+
+def test_a_copy_a_little_longer_than_its_page_is_set_smaller_to_stay_on_it(monkeypatch):
+    rows_on_a_page = pages(render_pdf(parts_sheet(60)))[0].count("Part ")
+    sheet = parts_sheet(rows_on_a_page - 4)  # the rows fit, the opinion box and signatures do not quite
+    texts = pages(render_pdf(sheet))
+    assert len(texts) == 2  # one page a copy, the signatures on it
+    assert all("Customer signature" in t and f"Part {rows_on_a_page - 4}\n" in t and "1 / 1" in t for t in texts)
+    monkeypatch.setattr(a4, "MIN_SCALE", 1)  # set at its size, it would not
+    assert len(pages(render_pdf(sheet))) == 4
+
+
+def test_the_signatures_never_stand_alone_on_the_last_page():
+    for count in range(60, 75, 2):  # wherever the page ends, the last rows go over with the signatures
+        texts = pages(render_pdf(parts_sheet(count)))
+        last = texts[len(texts) // 2 - 1]
+        assert "Customer signature" in last and f"Part {count}\n" in last, count
+
+
+def test_a_value_longer_than_a_page_flows_over_pages_when_nothing_bounds_it():
+    work = "更換主機板與電源模組,清潔散熱風扇並更新韌體。" * 150 + "END"
+    sheet = Sheet(title="維修單", number="R1", copies=("客戶聯",), blocks=(Fields((("維修內容", work),), columns=1),
+                                                                        Signatures(("客戶簽名",))))
+    texts = pages(render_pdf(sheet))
+    assert len(texts) >= 2 and "END" in texts[-1] and "客戶簽名" in texts[-1]
+
+
+def test_a_value_cut_short_says_so_and_its_rest_is_on_the_attached_page():
+    work = "Replaced the main board and the power module, cleaned the fan, updated the firmware. " * 30 + "END"
+    sheet = Sheet(title="Repair order", number="R1", lang="en", copies=("Station", "Customer"),
+                  continued="… continued on the attached page", attached="Attached page", blocks=(
+                      Fields((("Work done", work),), columns=1, max_lines=3), Signatures(("Customer signature",))))
+    texts = pages(render_pdf(sheet))
+    assert len(texts) == 4
+    for first, attached in (texts[:2], texts[2:]):
+        assert "continued on the attached page" in first and "Customer signature" in first and "END" not in first
+        assert "Attached page" in attached and "END" in attached and "2 / 2" in attached
+        head = first.split("Work done")[1].split("…")[0]
+        assert 2 <= head.count("Replaced") <= 5  # three lines of it
+        assert not head.rstrip().endswith(("Repl", "mai")), "cut at a word's end"

@@ -61,6 +61,41 @@ def charge_label(tr, charge: dict) -> str:
     return f"{label} ({charge['description']})"
 
 
+REPAIR_CHARGES = ("inspection_fee", "quote", "on_site")  # what the device's repair cost (not its shipping)
+
+
+def warranty_wording(tr, d: dict) -> str:
+    """The order's warranty as the repair order states it: what was charged decides. An order
+    taken in under warranty but charged (liquid inside, opened by someone else, ...) reads as a
+    charged repair with its causes, never as "in warranty"."""
+    status = d["warranty"]["status"]
+    charged = d["warranty"]["chargeable"] or any(c["kind"] in REPAIR_CHARGES and c["amount"] > 0
+                                                 for c in d["money"]["charges"])
+    if status != "in_warranty" or not charged:
+        return tr.t(f"warranty_status.{status}")
+    causes = [tr.t(f"cause.{r['code'][len('cause_'):]}") for r in d["warranty"]["reasons"] or []
+              if r.get("code", "").startswith("cause_") and tr.has(f"cause.{r['code'][len('cause_'):]}")]
+    return tr.t("doc.charged_repair_because", causes=", ".join(causes)) if causes else tr.t("doc.charged_repair")
+
+
+def charge_lines(tr, money, d: dict) -> list[tuple[str, str]]:
+    """Every charge as (label, amount); an approved quote itemized by its lines (part, labour)
+    when they add up to what was charged for it."""
+    lines = d["quote"]["lines"]
+    out = []
+    for c in d["money"]["charges"]:
+        if c["kind"] == "quote" and lines and sum(line["amount"] for line in lines) == c["amount"]:
+            for line in lines:
+                kind = tr.t(f"bench.kind_{line['kind']}")
+                label = (tr.t("doc.quote_line", kind=kind, description=line["description"]) if line["quantity"] == 1
+                         else tr.t("doc.quote_line_many", kind=kind, description=line["description"],
+                                   quantity=line["quantity"], unit_price=money(line["unit_price"])))
+                out.append((label, money(line["amount"])))
+        else:
+            out.append((charge_label(tr, c), money(c["amount"])))
+    return out
+
+
 def repair_order_data(station, number: str) -> dict:
     tr, money = station.tr, station.policy.money
     d = order_details(station, number)
@@ -79,12 +114,13 @@ def repair_order_data(station, number: str) -> dict:
                                                                            if ends else "")
     parts = [(p["part"], str(p["quantity"]), _yes_no(tr, p["old_part_returned"], p["old_part_reason"]))
              for p in d["repair"]["parts"]]
-    charges = [(charge_label(tr, c), money(c["amount"])) for c in d["money"]["charges"]]
+    charges = charge_lines(tr, money, d)
     payments = [(tr.t(f"payment_method.{p['method']}") + (f" · {tr.t('doc.invoice')} {p['invoice_no']}"
                                                            if p["invoice_no"] else f" · {tr.t('doc.invoice_declined')}"),
                  money(p["amount"])) for p in d["money"]["payments"]]
-    if d["money"]["waived"]:  # the waiver is a line of its own, and nothing is left due
-        payments.append((tr.t("doc.waived_line"), "-" + money(d["money"]["waived"])))
+    waived = (tr.t("doc.waived_line"), "-" + money(d["money"]["waived"])) if d["money"]["waived"] else None
+    if waived:  # the waiver is a line of its own, and nothing is left due
+        payments.append(waived)
     holder = d["pickup"]["holder_check"]
     return {
         "number": d["number"],
@@ -94,7 +130,7 @@ def repair_order_data(station, number: str) -> dict:
         "phone": mask_phone(d["customer"]["phones"][0]) if d["customer"]["phones"] else "",
         "device": _device(tr, d["device"]),
         "serial": d["device"]["serial"],
-        "warranty": tr.t(f"warranty_status.{d['warranty']['status']}"),
+        "warranty": warranty_wording(tr, d),
         "fault_reported": d["fault"]["reported"],
         "fault_confirmed": d["fault"]["confirmed"] or d["fault"]["reported"],
         "findings": diag["findings"] if diag else "",
@@ -111,6 +147,7 @@ def repair_order_data(station, number: str) -> dict:
         "paid": money(d["money"]["paid"]),
         "due": money(d["money"]["due"]),
         "waiver": d["money"]["waiver_reason"],
+        "waived_line": waived,
         "repair_warranty": warranty,
         "warranty_scope": tr.t("doc.warranty_scope" if station.policy.rework_free else "doc.warranty_scope_charged",
                                fault=d["fault"]["confirmed"] or d["fault"]["reported"],

@@ -21,7 +21,7 @@ import html
 import io
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from deskapp.printing.text import clean as sanitise
@@ -39,6 +39,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Frame,
+    KeepInFrame,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
@@ -48,6 +49,8 @@ from reportlab.platypus import (
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.doctemplate import NullActionFlowable
+from reportlab.platypus.flowables import _listWrapOn
 
 # --------------------------------------------------------------------------- the data
 
@@ -59,8 +62,14 @@ class Heading:
 
 @dataclass(frozen=True)
 class Fields:
+    """Label and value pairs, ``columns`` pairs a row. ``max_lines``: a value longer than
+    that many lines is cut there, marked with the sheet's ``continued`` words, and the rest
+    printed on a page attached to the copy (0 = no bound). ``attached``: drawn against the
+    block above it, without the gap between blocks."""
     pairs: tuple[tuple[str, str], ...]
     columns: int = 2
+    max_lines: int = 0
+    attached: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...] = ()  # fractions of the frame width; () = equal
     align: tuple[str, ...] = ()  # per column: left | right | center
+    totals: tuple[int, ...] = ()  # indexes of the rows (in ``rows``) that are sums: shaded, a rule above
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,14 @@ class Spacer:
 
 
 @dataclass(frozen=True)
+class Columns:
+    """Two lists of blocks side by side (each half the width, less a gap); stacked instead
+    when either side would take more than half a page."""
+    left: tuple
+    right: tuple
+
+
+@dataclass(frozen=True)
 class Sheet:
     title: str
     number: str
@@ -106,6 +124,10 @@ class Sheet:
     copies: tuple[str, ...] = ("",)
     footer: str = ""
     lang: str = "zh_TW"
+    # a value cut at its Fields' max_lines ends with ``continued`` ("... continued on the
+    # attached page"); the rest is printed after the copy's page under the ``attached`` heading
+    continued: str = ""
+    attached: str = ""
 
 
 # --------------------------------------------------------------------------- fonts
@@ -243,14 +265,14 @@ class _Styles:
             return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.35, wordWrap=wrap, **kw)
 
         self.font = font
-        self.body = style("body", 9.5)
-        self.label = style("label", 8, textColor=GREY)
-        self.heading = style("heading", 10.5, backColor=SHADE, borderPadding=(1.5, 3, 2, 3), leftIndent=3,
-                             rightIndent=3, spaceBefore=3, spaceAfter=4)
+        self.body = style("body", 9)
+        self.label = style("label", 7.5, textColor=GREY)
+        self.heading = style("heading", 9.5, backColor=SHADE, borderPadding=(1, 3, 1.5, 3), leftIndent=3,
+                             rightIndent=3, spaceBefore=1, spaceAfter=3)
         self.station_name = style("station_name", 13)
         self.station_line = style("station_line", 8, textColor=GREY)
-        self.cells = {a: style(f"cell_{a}", 9, alignment=v) for a, v in _ALIGN.items()}
-        self.head_cells = {a: style(f"head_{a}", 9, alignment=v) for a, v in _ALIGN.items()}
+        self.cells = {a: style(f"cell_{a}", 8.5, alignment=v) for a, v in _ALIGN.items()}
+        self.head_cells = {a: style(f"head_{a}", 8.5, alignment=v) for a, v in _ALIGN.items()}
 
 
 def _p(text, style) -> RLParagraph:
@@ -259,19 +281,89 @@ def _p(text, style) -> RLParagraph:
 
 def _table_style(*extra) -> TableStyle:
     return TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                       ("RIGHTPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                       ("BOTTOMPADDING", (0, 0), (-1, -1), 3), *extra])
+                       ("RIGHTPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                       ("BOTTOMPADDING", (0, 0), (-1, -1), 2), *extra])
 
 
-def _fields(block: Fields, st: _Styles) -> list:
+class _Context:
+    """What laying out one copy needs besides the blocks: the styles, the language, the
+    width (the frame's, or a column's), and where cut values leave their rest."""
+
+    def __init__(self, st: _Styles, lang: str, continued: str = "", frame_h: float = PAGE_H) -> None:
+        self.st, self.lang, self.continued, self.frame_h = st, lang, clean(continued), frame_h
+        self.width = FRAME_W
+        self.rest: list[tuple[str, str]] = []  # (label, what did not fit), in the order met
+
+    def narrower(self, width: float) -> _Context:
+        other = _Context(self.st, self.lang, self.continued, self.frame_h)
+        other.width, other.rest = width, self.rest
+        return other
+
+
+_CELL_PAD = 8  # LEFTPADDING + RIGHTPADDING of _table_style
+
+
+_CUTS: dict[tuple, int | None] = {}  # where a value is cut (None: it fits), the same in every copy
+
+
+def _bounded(text: str, label: str, width: float, lines: int, ctx: _Context):
+    """The value's paragraph, cut to ``lines`` lines in ``width`` with the continued words at the
+    end; the rest is kept in ``ctx.rest`` for the attached page."""
+    style = ctx.st.body
+    text = clean(text, newlines=True).strip()
+    if not lines or not ctx.continued:
+        return _p(text, style)
+    tail = f' <font color="#555555">{html.escape(ctx.continued, quote=False)}</font>'
+
+    def shown(k: int) -> RLParagraph:
+        return RLParagraph(_markup(text[:k].rstrip()) + tail, style)
+
+    key = (text, width, lines, ctx.continued, style.fontName, style.fontSize, ctx.lang)
+    if key not in _CUTS:
+        if len(_CUTS) > 512:
+            _CUTS.clear()
+        _CUTS[key] = _cut(text, width, lines * style.leading + 1, style, shown, ctx.lang)
+    cut = _CUTS[key]
+    if cut is None:
+        return _p(text, style)
+    ctx.rest.append((label, text[cut:].strip()))
+    return shown(cut)
+
+
+def _cut(text: str, width: float, room: float, style, shown, lang: str) -> int | None:
+    """The longest head of ``text`` that fits ``room`` with the continued words (None: all of it
+    fits without them); in English at a word's end."""
+    # no glyph is narrower than a fifth of the font size: past that many characters nothing fits
+    most = int(room / style.leading * width / (0.2 * style.fontSize)) + 1
+    if len(text) <= most and _p(text, style).wrap(width, PAGE_H)[1] <= room:
+        return None
+    lo, hi = 0, min(len(text), most)  # the longest head that still fits: lo fits, hi does not
+    if shown(hi).wrap(width, PAGE_H)[1] <= room:
+        hi = len(text)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if shown(mid).wrap(width, PAGE_H)[1] <= room else (lo, mid)
+    cut = lo
+    if lang == "en" or text[:cut].isascii():  # end on a word, not inside one
+        space = max(text.rfind(" ", 0, cut + 1), text.rfind("\n", 0, cut + 1))
+        if space > cut - 25:
+            cut = max(space, 1)
+    return cut
+
+
+def _fields(block: Fields, ctx: _Context) -> list:
     """Label and value side by side (the label in a shaded cell), ``columns`` pairs a row:
     one line a field instead of two keeps a repair order on one page."""
+    st, width = ctx.st, ctx.width
     cols = max(1, block.columns)
-    cells = [[_p(label, st.label), _p(value, st.body)] for label, value in block.pairs]
+    # one pair a row across the page: its label as wide as two pairs' (the values line up)
+    label_w = width / cols * 0.3 if cols > 1 else (FRAME_W * 0.15 if width >= FRAME_W else width * 0.34)
+    value_w = width / cols - label_w
+    cells = [[_p(label, st.label), _bounded(value, label, value_w - _CELL_PAD, block.max_lines, ctx)]
+             for label, value in block.pairs]
     cells += [["", ""]] * (-len(cells) % cols)
     rows = [[c for pair in cells[i:i + cols] for c in pair] for i in range(0, len(cells), cols)] or [[""] * 2 * cols]
-    label_w = FRAME_W / cols * (0.3 if cols > 1 else 0.18)
-    widths = [label_w, FRAME_W / cols - label_w] * cols
+    widths = [label_w, value_w] * cols
     shade = [("BACKGROUND", (2 * i, 0), (2 * i, -1), SHADE) for i in range(cols)]
     # splitInRow: a field as long as a page (a 2,000-character repair record) flows on
     # instead of failing the whole document with a LayoutError
@@ -279,7 +371,9 @@ def _fields(block: Fields, st: _Styles) -> list:
                     style=_table_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), *shade))]
 
 
-def _table(block: Table, st: _Styles) -> list:
+def _table(block: Table, ctx: _Context, header: bool = True) -> list:
+    """The table; without ``header``, its rows only (the end of a table cut in two)."""
+    st = ctx.st
     n = len(block.headers)
     widths = block.widths or (1,) * n
     if len(widths) != n:
@@ -288,14 +382,20 @@ def _table(block: Table, st: _Styles) -> list:
     rows = [tuple(r) + ("",) * (n - len(r)) for r in block.rows] or [("",) * n]
     if any(len(r) != n for r in rows):
         raise ValueError(f"Table row longer than its {n} headers")
-    data = [[_p(h, st.head_cells[align[i]]) for i, h in enumerate(block.headers)]]
+    data = [[_p(h, st.head_cells[align[i]]) for i, h in enumerate(block.headers)]] if header else []
     data += [[_p(c, st.cells[align[i]]) for i, c in enumerate(r)] for r in rows]
     total = sum(widths)
-    return [RLTable(data, colWidths=[FRAME_W * w / total for w in widths], repeatRows=1, splitInRow=1,
-                    style=_table_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, 0), SHADE)))]
+    top = 1 if header else 0
+    sums = [cmd for i in block.totals if 0 <= i < len(rows)
+            for cmd in (("BACKGROUND", (0, i + top), (-1, i + top), SHADE),
+                        ("LINEABOVE", (0, i + top), (-1, i + top), 1, colors.black))]
+    head = [("BACKGROUND", (0, 0), (-1, 0), SHADE)] if header else []
+    return [RLTable(data, colWidths=[ctx.width * w / total for w in widths], repeatRows=top, splitInRow=1,
+                    style=_table_style(("GRID", (0, 0), (-1, -1), 0.5, GRID), *head, *sums))]
 
 
-def _checks(block: Checks, st: _Styles) -> list:
+def _checks(block: Checks, ctx: _Context) -> list:
+    st = ctx.st
     if not block.items:
         return []
     half = (len(block.items) + 1) // 2
@@ -305,7 +405,7 @@ def _checks(block: Checks, st: _Styles) -> list:
         row = [_p(label, st.body), _p(mark, st.cells["center"])]
         row += [_p(right[i][0], st.body), _p(right[i][1], st.cells["center"])] if i < len(right) else ["", ""]
         rows.append(row)
-    w = FRAME_W / 2
+    w = ctx.width / 2
     style = _table_style(("BOX", (0, 0), (1, -1), 0.5, GRID), ("INNERGRID", (0, 0), (1, -1), 0.5, GRID))
     if right:
         style.add("BOX", (2, 0), (3, len(right) - 1), 0.5, GRID)
@@ -313,12 +413,13 @@ def _checks(block: Checks, st: _Styles) -> list:
     return [RLTable(rows, colWidths=[w * 0.68, w * 0.32] * 2, style=style)]
 
 
-def _boxes(block: Boxes, st: _Styles) -> list:
+def _boxes(block: Boxes, ctx: _Context) -> list:
+    st = ctx.st
     out, gap, per_row = [], 4 * mm, 3
     for start in range(0, len(block.labels), per_row):
         labels = block.labels[start:start + per_row]
         n = len(labels)
-        box_w = (FRAME_W - gap * (n - 1)) / n
+        box_w = (ctx.width - gap * (n - 1)) / n
         row, widths, style = [], [], _table_style()
         for i, label in enumerate(labels):
             if i:
@@ -332,12 +433,13 @@ def _boxes(block: Boxes, st: _Styles) -> list:
     return out
 
 
-def _signatures(block: Signatures, st: _Styles, lang: str) -> list:
+def _signatures(block: Signatures, ctx: _Context) -> list:
+    st, width = ctx.st, ctx.width
     if not block.labels:
         return []
-    date = _WORDS.get(lang, _WORDS["en"])[0]
+    date = _WORDS.get(ctx.lang, _WORDS["en"])[0]
     n, gap = len(block.labels), 8 * mm
-    each = min((FRAME_W - gap * (n - 1)) / n, (FRAME_W - gap) / 2)
+    each = min((width - gap * (n - 1)) / n, (width - gap) / 2)
     row, widths, style = [], [], _table_style(("TOPPADDING", (0, 0), (-1, -1), 1))
     for i, label in enumerate(block.labels):
         if i:
@@ -350,37 +452,146 @@ def _signatures(block: Signatures, st: _Styles, lang: str) -> list:
         style.add("LINEABOVE", (c + 1, 1), (c + 1, 1), 0.8, colors.black)
         style.add("LEFTPADDING", (c + 1, 0), (c + 1, -1), 3 * mm)
     blank = [""] * len(row)
-    return [KeepTogether(RLTable([blank, row], colWidths=widths, rowHeights=[12 * mm, None], style=style,
+    return [KeepTogether(RLTable([blank, row], colWidths=widths, rowHeights=[11 * mm, None], style=style,
                                  hAlign="LEFT"))]
 
 
-def _flowables(blocks, st: _Styles, lang: str) -> list:
+_GAP = 2 * mm  # between blocks
+_COLUMN_GAP = 5 * mm
+
+
+def _columns(block: Columns, ctx: _Context) -> tuple[list, int]:
+    """Both sides in one table row; stacked when a side is taller than half the frame (a
+    long list of charges must still flow over pages). With where the right side starts."""
+    w = (ctx.width - _COLUMN_GAP) / 2
+    rest_before = len(ctx.rest)
+    left = _flowables(block.left, ctx.narrower(w), in_column=True)
+    right = _flowables(block.right, ctx.narrower(w), in_column=True)
+    tall = max(sum(f.wrap(w, PAGE_H)[1] for f in side) for side in (left, right))
+    if tall > ctx.frame_h / 2:
+        del ctx.rest[rest_before:]  # laid out again at full width: cut again there
+        left = _flowables(block.left, ctx) + [RLSpacer(1, _GAP)]
+        return left + _flowables(block.right, ctx), len(left)
+    padding = [(f"{side}PADDING", (0, 0), (-1, -1), 0) for side in ("LEFT", "RIGHT", "TOP", "BOTTOM")]
+    return [RLTable([[left, "", right]], colWidths=[w, _COLUMN_GAP, w], style=TableStyle(
+        [("VALIGN", (0, 0), (-1, -1), "TOP"), *padding]))], 0
+
+
+KEPT_ROWS = 2  # the last rows of a table that go over to the next page with the signatures
+
+
+def _closing_group(blocks) -> int | None:
+    """Where the blocks kept with closing signatures start: the boxes and terms before them
+    and the block before those; None without closing signatures."""
+    if not blocks or not isinstance(blocks[-1], Signatures):
+        return None
+    i = len(blocks) - 2
+    while i >= 0 and isinstance(blocks[i], (Spacer, Boxes, Paragraph)):
+        i -= 1
+    if i >= 1 and not isinstance(blocks[i], Table) and isinstance(blocks[i - 1], Heading):
+        i -= 1  # with its heading (a table's last rows go without theirs)
+    return max(i, 0)
+
+
+def _flowables(blocks, ctx: _Context, in_column: bool = False) -> list:
+    """The blocks' flowables. The closing signatures never stand alone on a page: they are
+    kept together with the boxes and terms before them and the block before those, or the
+    last rows of a table before those."""
+    st = ctx.st
+    blocks = tuple(blocks)
+    closing = None if in_column else _closing_group(blocks)
+    kept_from = None  # where the flowables kept together start
     out: list = []
-    for b in blocks:
+    for index, b in enumerate(blocks):
+        if isinstance(b, Fields) and b.attached:
+            while out and isinstance(out[-1], RLSpacer):
+                out.pop()
+        if index == closing:
+            kept_from = len(out)
         if isinstance(b, Heading):
             # kept with what follows it (keepWithNext would push a long table to the next page)
-            out += [CondPageBreak(30 * mm), RLParagraph(_markup(b.text, newlines=False), st.heading)]
+            out += [] if in_column else [CondPageBreak(30 * mm)]
+            out.append(RLParagraph(_markup(b.text, newlines=False), st.heading))
         elif isinstance(b, Fields):
-            out += _fields(b, st)
+            out += _fields(b, ctx)
+        elif isinstance(b, Table) and index == closing and len(b.rows) > KEPT_ROWS:
+            cut = len(b.rows) - KEPT_ROWS
+            out += _table(replace(b, rows=b.rows[:cut], totals=tuple(i for i in b.totals if i < cut)), ctx)
+            kept_from = len(out)
+            out += _table(replace(b, rows=b.rows[cut:], totals=tuple(i - cut for i in b.totals if i >= cut)), ctx,
+                          header=False)
         elif isinstance(b, Table):
-            out += _table(b, st)
+            out += _table(b, ctx)
         elif isinstance(b, Paragraph):
             out.append(_p(b.text, st.body))
         elif isinstance(b, Checks):
-            out += _checks(b, st)
+            out += _checks(b, ctx)
         elif isinstance(b, Boxes):
-            out += _boxes(b, st)
+            out += _boxes(b, ctx)
         elif isinstance(b, Signatures):
-            out += _signatures(b, st, lang)
+            out += _signatures(b, ctx)
+        elif isinstance(b, Columns):
+            columns, right = _columns(b, ctx)
+            if index == closing:  # stacked: the right side goes with the signatures, the left flows
+                kept_from = len(out) + right
+            out += columns
         elif isinstance(b, Spacer):
             out.append(RLSpacer(1, b.mm * mm))
         else:
             raise TypeError(f"not an A4 block: {b!r}")
         if not isinstance(b, (Spacer, Heading)):
-            out.append(RLSpacer(1, 2.5 * mm))
+            out.append(RLSpacer(1, _GAP))
     while out and isinstance(out[-1], RLSpacer):  # a trailing gap must not spill onto a blank page
         out.pop()
+    if kept_from is not None and kept_from < len(out):
+        out[kept_from:] = [KeepTogether(out[kept_from:])]
     return out
+
+
+MIN_SCALE = 0.85  # a copy a little longer than its page is set this much smaller, at most, to stay on it
+
+
+class _OnePage(KeepInFrame):
+    """A copy's blocks as one page: as laid out when they fit, scaled down (to MIN_SCALE at
+    most) when they do not quite, so that the signatures stay with the order; longer than
+    that, they flow over pages as they are (``flowing``, with its page breaks)."""
+
+    def __init__(self, content: list, flowing: list, height: float) -> None:
+        super().__init__(FRAME_W, height, content, mode="shrink", hAlign="CENTER")
+        self._flowing, self._flows = flowing, False
+
+    def wrap(self, avail_w, avail_h):
+        w, h = _listWrapOn(self._content, min(self.maxWidth, avail_w), self.canv)
+        self._flows = h > min(self.maxHeight, avail_h) / MIN_SCALE
+        return (w, h) if self._flows else super().wrap(avail_w, avail_h)
+
+    def split(self, avail_w, avail_h):
+        # led by an action, the pieces go back on the story one by one, each split as it needs
+        return [NullActionFlowable(), *self._flowing] if self._flows else []
+
+
+def _on_one_page(flowing: list) -> list:
+    """The flowables as one page holds them: no page breaks, nothing to keep together (a
+    KeepTogether measures as infinitely tall, to make its frame split it)."""
+    out = []
+    for f in flowing:
+        if isinstance(f, KeepTogether):
+            out += _on_one_page(f._content)
+        elif not isinstance(f, CondPageBreak):
+            out.append(f)
+    return out
+
+
+def _copy_story(sheet: Sheet, st: _Styles, frame_h: float) -> list:
+    """One copy: its blocks on a page, and the attached page with the rest of every value cut short."""
+    ctx = _Context(st, sheet.lang, sheet.continued, frame_h)
+    flowing = _flowables(sheet.blocks, ctx)
+    story = [_OnePage(_on_one_page(flowing), flowing, frame_h)]
+    if ctx.rest:
+        story += [PageBreak()] + _flowables(
+            (Heading(sheet.attached),) + tuple(Fields(((label, f"…{rest}"),), columns=1) for label, rest in ctx.rest),
+            ctx)
+    return story
 
 
 class _Header:
@@ -504,7 +715,7 @@ def render_pdf_with_info(sheet: Sheet, font_path: str | None = None) -> tuple[by
     for i in range(len(copies)):
         if i:
             story += [NextPageTemplate(f"copy{i}"), PageBreak()]
-        story += [RLSpacer(1, 0.1)] + _flowables(sheet.blocks, st, sheet.lang)
+        story += _copy_story(sheet, st, frame_h)
     doc.build(story, canvasmaker=_numbered_canvas(clean(sheet.footer), font, sheet.lang))
     return buf.getvalue(), info
 

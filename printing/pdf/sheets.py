@@ -9,6 +9,7 @@ from __future__ import annotations
 from deskapp.printing.pdf.render import (
     Boxes,
     Checks,
+    Columns,
     Fields,
     Heading,
     Paragraph,
@@ -35,9 +36,20 @@ def _lang(tr) -> str:
     return getattr(tr, "locale", "zh_TW")
 
 
+FAULT_LINES = 3  # a fault, finding or cause longer than this is cut short: the rest goes on the attached page
+WORK_LINES = 5  # the work done, full width
+
+
 def repair_order(tr, station: dict, d: dict, copies: tuple[str, ...] = ("",)) -> Sheet:
-    """The repair order (維修單): everything the customer takes home, in copies."""
+    """The repair order (維修單): everything the customer takes home, in copies, each copy on
+    one page (long texts cut short, their rest on a page attached to the copy)."""
     t = tr.t
+    # what was not recorded is left out rather than printed as "-"
+    fault = tuple(pair for pair in (
+        (t("doc.fault_reported"), d["fault_reported"]), (t("doc.fault"), d["fault_confirmed"]),
+        (t("doc.findings"), d["findings"]), (t("doc.cause"), d["cause"])) if pair[1])
+    work = ((t("doc.work"), d["work"] or "-"),) + (
+        ((t("doc.minutes"), t("doc.minutes_value", minutes=d["minutes"])),) if d["minutes"] else ())
     blocks = [
         Heading(t("doc.section_customer_device")),
         Fields((
@@ -45,14 +57,10 @@ def repair_order(tr, station: dict, d: dict, copies: tuple[str, ...] = ("",)) ->
             (t("doc.device"), d["device"]), (t("doc.serial"), d["serial"]),
             (t("doc.received"), d["received"]), (t("doc.released"), d["released"] or "-"),
             (t("doc.warranty"), d["warranty"]), (t("doc.engineer"), d["engineer"] or "-"),
-        ) + (((t("doc.rework_of"), d["rework_of"]),) if d["rework_of"] else ())),
+        ) + (((t("doc.rework_of"), d["rework_of"]),) if d["rework_of"] else ()), max_lines=2),
         Heading(t("doc.section_fault_work")),
-        Fields(tuple(pair for pair in (
-            (t("doc.fault_reported"), d["fault_reported"]), (t("doc.fault"), d["fault_confirmed"]),
-            (t("doc.findings"), d["findings"]), (t("doc.cause"), d["cause"]),
-            (t("doc.work"), d["work"] or "-"),
-            (t("doc.minutes"), t("doc.minutes_value", minutes=d["minutes"]) if d["minutes"] else ""),
-        ) if pair[1])),  # what was not recorded is left out rather than printed as "-"
+        *((Fields(fault, max_lines=FAULT_LINES),) if fault else ()),
+        Fields(work, columns=1, max_lines=WORK_LINES, attached=bool(fault)),
     ]
     if d["parts"]:
         blocks += [Heading(t("doc.section_parts")),
@@ -60,30 +68,35 @@ def repair_order(tr, station: dict, d: dict, copies: tuple[str, ...] = ("",)) ->
                          widths=(0.45, 0.1, 0.45), align=("left", "right", "left"))]
     else:
         blocks.append(Fields(((t("doc.section_parts"), t("doc.none")),), columns=1))
-    blocks += [
-        Heading(t("doc.section_charges")),
-        Table((t("doc.item"), t("doc.amount")),
-              tuple(d["charges"]) + ((t("doc.total"), d["total"]),)
-              + tuple(d["payments"]) + ((t("doc.due"), d["due"]),),
-              widths=(0.75, 0.25), align=("left", "right")),
-    ]
+    # itemized: each charge, the total, each payment, what was paid, what is owed
+    waived = d.get("waived_line")
+    payments = tuple(p for p in d["payments"] if p != waived)
+    items = tuple(d["charges"]) or ((t("doc.none"), ""),)  # a free repair says so
+    rows = (items + ((t("doc.total"), d["total"]),) + payments + ((t("doc.paid"), d["paid"]),)
+            + ((waived,) if waived else ()) + ((t("doc.due"), d["due"]),))
+    n = len(items)
+    charges = (Heading(t("doc.section_charges")),
+               Table((t("doc.item"), t("doc.amount")), rows, widths=(0.7, 0.3), align=("left", "right"),
+                     totals=(n, n + 1 + len(payments), len(rows) - 1)))
     if d["waiver"]:
-        blocks.append(Paragraph(t("doc.waived", reason=d["waiver"])))
-    blocks += [
+        charges += (Paragraph(t("doc.waived", reason=d["waiver"])),)
+    warranty = (
         Heading(t("doc.section_repair_warranty")),
         Fields((
             (t("doc.repair_warranty"), d["repair_warranty"]), (t("doc.warranty_scope_label"), d["warranty_scope"]),
             (t("doc.sticker"), d["sticker"]), (t("doc.card"), d["card"]),
             (t("doc.verified_by"), f"{d['verified_by']}  {d['verified_at']}".strip() or "-"),
             (t("doc.holder_check"), d["holder_check"] or "-"),
-        )),
-        Spacer(2),
-        Boxes((t("doc.opinion_service"), t("doc.opinion_suggestions")), height_mm=18),
-        Spacer(2),
+        ), columns=1, max_lines=5),
+    )
+    blocks += [
+        Columns(charges, warranty),
+        Boxes((t("doc.opinion_service"), t("doc.opinion_suggestions")), height_mm=16),
         Signatures((t("doc.sign_customer"), t("doc.sign_engineer"), t("doc.sign_station"))),
     ]
     return Sheet(title=t("doc.repair_order_title"), number=d["number"], blocks=tuple(blocks),
-                 station=_station_lines(tr, station), copies=copies, footer=_footer(tr, station), lang=_lang(tr))
+                 station=_station_lines(tr, station), copies=copies, footer=_footer(tr, station), lang=_lang(tr),
+                 continued=t("doc.continued"), attached=t("doc.attached_title"))
 
 
 def quote(tr, station: dict, d: dict) -> Sheet:
