@@ -105,11 +105,16 @@ class WorkListScreen(DeskScreen):
             left = tr.t("bench.overdue", time=span(tr, -item.minutes_left))
         else:
             left = tr.t("bench.minutes_left", time=span(tr, item.minutes_left))
-        flag = {"ok": "", "at_risk": "⚠ ", "overdue": "✖ "}[item.status]
+        flag = {"ok": "", "at_risk": "⚠", "overdue": "✖"}[item.status]
         device = item.model or tr.t(f"product_line.{item.product_line}")
-        # One styled cell per row: plain strings render (and scroll) faster.
-        return [item.number, Text(clean(item.customer)), Text(clean(device)), tr.t(f"state.{item.state}"),
-                f"{tr.t('bench.due_' + item.due_kind)} {due}", Text(flag + left, style=style) if style else left]
+        # One styled cell per row, two for an order sent back or a rework: plain strings render
+        # (and scroll) faster. The due time needs no word: the state says which promise it is.
+        state = tr.t(f"state.{item.state}")
+        if item.sent_back or item.rework:
+            mark = tr.t("bench.mark_sent_back" if item.sent_back else "bench.mark_rework")
+            state = Text.assemble((mark, "bold red" if item.sent_back else "bold yellow"), " ", state)
+        return [item.number, Text(clean(item.customer)), Text(clean(device)), state,
+                due, Text(flag + left, style=style) if style else left]
 
     def selected(self, table_id: str) -> str | None:
         table = self.query_one(table_id, DataTable)
