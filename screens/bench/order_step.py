@@ -109,11 +109,10 @@ def order_flags(tr, station, d: dict) -> list:
 
     out = []
     if d["rework_of"]:
-        line = tr.t("bench.rework_line", original=d["rework_of"])
-        if not d["warranty"]["chargeable"]:
-            line += " · " + tr.t("bench.rework_target", hours=station.policy.rework_target_hours,
-                                 time=local_time(station, d["promise"]["completion_due"]))
-        out += [(line, "bold $warning"), "\n"]
+        out += [(tr.t("bench.rework_line", original=d["rework_of"]), "bold $warning"), "\n"]
+        if not d["warranty"]["chargeable"]:  # free: the policy's target, and the time it falls at
+            out += [(tr.t("bench.rework_target", hours=station.policy.rework_target_hours,
+                          time=local_time(station, d["promise"]["completion_due"])[5:]), "$warning"), "\n"]
     failure = sign_off_failure(d["events"])
     if failure is not None:
         out += [(tr.t("bench.sent_back", items=failed_items(tr, failure)), "bold $error"), "\n"]
