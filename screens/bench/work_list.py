@@ -80,7 +80,7 @@ class WorkListScreen(DeskScreen):
         for table_id, items in (("#mine", mine), ("#pool", pool)):
             # The minutes left change every minute; only a change of the orders themselves (or of
             # their at-risk/overdue flag) rebuilds the table, which costs ~0.4 ms a row.
-            shape = [(i.number, i.state, i.due_at, i.status) for i in items]
+            shape = [(i.number, i.state, i.due_at, i.status, i.sent_back) for i in items]
             if getattr(self, f"_shown_{table_id[1:]}", None) == shape:
                 continue
             setattr(self, f"_shown_{table_id[1:]}", shape)
