@@ -565,3 +565,23 @@ async def test_the_notify_list_shows_the_whole_phone_number_at_80x24(desk):
         await pilot.press("1")  # reached: the key still works
         await settle(app, pilot)
         assert app.screen.query_one("#to-notify").row_count == 0
+
+
+async def test_the_hand_over_dialog_shows_its_keys_and_says_what_is_missing_at_80x24(desk):
+    received_order(desk)
+    tr = translator("zh_TW")
+    app = new_app(desk, "zh_TW", terminal="B1")
+    async with app.run_test(size=SMALL) as pilot:
+        await sign_in(app, pilot, "陳志明")
+        await settle(app, pilot)
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert screen_name(app) == "GiveScreen"
+        assert "esc " + tr.t("key.dismiss") in footer_line(app)
+        await type_in(app, pilot, "give_reason", "休假")
+        await pilot.press("enter")  # no colleague chosen
+        await settle(app, pilot)
+        assert tr.t("bench.pick_colleague") in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert screen_name(app) == "WorkListScreen"

@@ -256,6 +256,7 @@ class GiveScreen(DeskScreen, ModalScreen):
             with Horizontal():
                 yield Button(tr.t("key.confirm"), variant="primary", id="give-ok")
                 yield Static("", id="status", markup=False)
+        yield Footer()  # Esc to cancel, in sight as on every screen
 
     def on_mount(self) -> None:
         from deskapp.reception.hand_off import engineer_load
