@@ -423,6 +423,16 @@ async def test_the_quote_says_the_inspection_fee_is_owed_not_collected(desk, loc
         assert owed.rsplit(" ", 1)[0] in total, total
         for wrong in ("已收檢測費", "已收检测费", "paid"):
             assert wrong not in total
+    # the A4 quote the customer signs says the same
+    from conftest import run_python
+    from pypdf import PdfReader
+
+    out = desk.parent / "quote.pdf"
+    result = run_python("-m", "deskapp", "reprint", number, "--doc", "quote", "--out", str(out), "--db", str(desk),
+                        "--locale", locale)
+    assert result.returncode == 0, result.stderr
+    sheet = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert tr.t("doc.inspection_fee_owed") in sheet and tr.t("doc.inspection_fee_collected") not in sheet
 
 
 async def test_the_quote_says_why_an_order_in_warranty_is_charged(desk):

@@ -58,7 +58,9 @@ class QuoteScreen(OrderScreen):
         tr = self.app.tr
         money = self.app.station.policy.money
         lines = [f"{clean(l['description'])} × {l['quantity']}  {money(l['amount'])}" for l in q["lines"]]
-        lines.append(tr.t("bench.quote_sum_collected" if q["inspection_fee_collected"] else "bench.quote_sum", total=money(q["total"]), fee=money(q["inspection_fee"]),
+        # what is true of the inspection fee: still owed (the usual case at the bench) or already paid
+        key = "bench.quote_sum_collected" if q["inspection_fee_collected"] else "bench.quote_sum"
+        lines.append(tr.t(key, total=money(q["total"]), fee=money(q["inspection_fee"]),
                           grand=money(q["grand_total"]), until=q["valid_until"] or "-"))
         lines.append(tr.t("bench.quote_status", status=tr.t(f"bench.quote_state_{q['status']}")))
         self.query_one("#quote-total", Static).update("\n".join(lines))
