@@ -15,6 +15,7 @@ from deskapp.screens.messages import (
     StillWaiting,
 )
 from textual.screen import Screen
+from textual.widgets import Static
 
 log = logging.getLogger("deskapp.screens")
 
@@ -161,6 +162,28 @@ class DeskScreen(Screen):
         status.set_class(error, "error")
 
 
+class InView(Static):
+    """A line said when something happens (a verdict, a refusal): each time it is given text it
+    scrolls into view, once laid out at its new height (at 80x24 it is often below the fold).
+    Scrolled on its resize too: a scroll asked before the layout would use its old height."""
+
+    _bring = False
+
+    def update(self, content="", *, layout: bool = True) -> None:
+        super().update(content, layout=layout)
+        self._bring = bool(str(content))
+        if self._bring:
+            self.call_after_refresh(self._into_view)
+
+    def on_resize(self) -> None:
+        self._into_view()
+        self._bring = False
+
+    def _into_view(self) -> None:
+        if self._bring and self.is_mounted:
+            self.scroll_visible(animate=False, immediate=True)
+
+
 class StepScreen(DeskScreen):
     """One step of the flow for one order (a bench step, a pickup-counter step): the order at
     a glance, the step's own fields from :meth:`form`, a status line, and the standard
@@ -187,7 +210,7 @@ class StepScreen(DeskScreen):
             with VerticalScroll(classes="step-form"):
                 yield Static("", id="step-summary", markup=self.SUMMARY_MARKUP)
                 yield from self.form()
-                yield Static("", id="status", markup=False)
+                yield InView("", id="status", markup=False)
             yield Teleprompter(id="prompter")
         yield Footer()
 

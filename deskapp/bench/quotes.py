@@ -84,8 +84,12 @@ def quote_of(station, order) -> dict:
     fee = station.store.query_one(
         "SELECT COALESCE(SUM(amount), 0) AS fee FROM charges WHERE order_id = ? AND kind = 'inspection_fee'",
         (order.id,))["fee"]
+    paid = station.store.query_one("SELECT COALESCE(SUM(amount), 0) AS paid FROM payments WHERE order_id = ?",
+                                   (order.id,))["paid"]
     row = station.store.query_one("SELECT quote_valid_until, return_method FROM repair_orders WHERE id = ?", (order.id,))
     total = sum(line["amount"] for line in lines)
+    # Fees are taken at the pickup counter: at the bench the inspection fee is normally still owed.
     return {"lines": lines, "total": total, "inspection_fee": fee, "grand_total": total + fee,
+            "inspection_fee_collected": fee > 0 and paid >= fee,
             "valid_until": row["quote_valid_until"], "status": order.quote_status, "answer": order.quote_answer,
             "return_method": row["return_method"]}

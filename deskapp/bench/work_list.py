@@ -19,7 +19,11 @@ BENCH_STATES = ("received", "diagnosing", "awaiting_approval", "approved", "in_r
 
 _SELECT = """SELECT o.number, o.state, o.chargeable, o.inspection_due_at, o.promised_at, o.assigned_engineer_id,
        c.name AS customer, d.product_line, d.model, d.serial,
-       CASE WHEN o.state IN ('received', 'diagnosing') THEN o.inspection_due_at ELSE o.promised_at END AS due_at
+       CASE WHEN o.state IN ('received', 'diagnosing') THEN o.inspection_due_at ELSE o.promised_at END AS due_at,
+       o.rework_of IS NOT NULL AS rework,
+       EXISTS (SELECT 1 FROM events e WHERE e.order_id = o.id AND e.kind = 'order.back_to_bench'
+               AND e.id > COALESCE((SELECT MAX(r.id) FROM events r
+                                     WHERE r.order_id = o.id AND r.kind = 'order.mark_ready'), 0)) AS sent_back
   FROM """ + WITH_PARTIES
 
 
@@ -36,6 +40,23 @@ class WorkItem:
     minutes_left: int | None
     status: str  # ok | at_risk | overdue
     chargeable: bool
+    rework: bool = False  # a rework of an earlier repair
+    sent_back: bool = False  # its sign-off failed at the counter and it is not ready again yet
+
+
+def sign_off_failure(events: list[dict]) -> dict | None:
+    """The last failed sign-off of an order still back at the bench (no "ready" since), from its
+    event log (``order_details()["events"]``): the failed checklist items, the counter's note,
+    whether the fault was still there, who sent it back and when. None when there is none."""
+    for e in reversed(events):
+        if e["kind"] == "order.mark_ready":
+            return None
+        if e["kind"] == "order.back_to_bench":
+            d = e["data"]
+            return {"failed": list(d.get("failed") or []), "note": d.get("note", ""),
+                    "fault_gone": d.get("fault_gone"), "reason": d.get("reason", ""),
+                    "actor": e["actor"], "at": e["at"]}
+    return None
 
 
 def _item(station, row, now: dt.datetime) -> WorkItem:
@@ -53,7 +74,7 @@ def _item(station, row, now: dt.datetime) -> WorkItem:
         status = "ok"
     return WorkItem(row["number"], row["state"], row["customer"], row["product_line"], row["model"], row["serial"],
                     "inspection" if row["state"] in ("received", "diagnosing") else "completion", due, left, status,
-                    bool(row["chargeable"]))
+                    bool(row["chargeable"]), bool(row["rework"]), bool(row["sent_back"]))
 
 
 def my_work(station, staff_id: int) -> list[WorkItem]:

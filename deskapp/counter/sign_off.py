@@ -56,7 +56,8 @@ def sign_off(station, actor, number: str, s: SignOff) -> RepairOrder:
             if note:
                 reason += f" — {note}"
             back = "back_to_return" if unrepaired else "back_to_bench"
-            return advance(station, actor, number, back, reason=reason, failed=failed, fault_gone=fault_gone)
+            return advance(station, actor, number, back, reason=reason, failed=failed, fault_gone=fault_gone,
+                           note=note)  # the note on its own too: the bench shows it
         signed_by = validate.required_text("signed_by", s.signed_by)
         sticker_reason = validate.optional_text("sticker_reason", s.sticker_reason, max_len=200)
         if not s.sticker_applied and not sticker_reason:

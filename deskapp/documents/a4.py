@@ -176,6 +176,9 @@ def quote_data(station, number: str) -> dict:
                    money(l["amount"])) for l in q["lines"]],
         "total": money(q["total"]),
         "inspection_fee": money(q["inspection_fee"]),
+        # what is true of it: owed (the usual case while a quote is out) or already paid
+        "inspection_fee_label": tr.t("doc.inspection_fee_collected" if q["inspection_fee_collected"]
+                                     else "doc.inspection_fee_owed"),
         "grand_total": money(q["grand_total"]),
         "valid_until": q["valid_until"] or "",
         "status": tr.t(f"bench.quote_state_{q['status']}"),

@@ -109,7 +109,7 @@ def quote(tr, station: dict, d: dict) -> Sheet:
         Heading(t("doc.section_quote")),
         Table((t("doc.kind"), t("doc.item"), t("doc.quantity"), t("doc.unit_price"), t("doc.amount")),
               tuple(d["lines"]) + (("", t("doc.total"), "", "", d["total"]),
-                                   ("", t("doc.inspection_fee_paid"), "", "", d["inspection_fee"]),
+                                   ("", d["inspection_fee_label"], "", "", d["inspection_fee"]),
                                    ("", t("doc.grand_total"), "", "", d["grand_total"])),
               widths=(0.12, 0.43, 0.1, 0.17, 0.18), align=("left", "left", "right", "right", "right")),
         Fields(((t("doc.quote_status"), d["status"]), (t("doc.quote_answer"), d["answer"] or "-"))),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from deskapp.screens.base import InView
 from deskapp.screens.bench.order_step import OrderScreen
 from deskapp.screens.widgets import FormField, Teleprompter, clear_field_errors
 from textual.app import ComposeResult
@@ -26,7 +27,7 @@ class DiagnosisScreen(OrderScreen):
         yield FormField(tr.t("bench.cause"), "cause")
         yield Label(tr.t("bench.causes"), classes="field-label")
         yield SelectionList(*[(tr.t(f"cause.{c}"), c) for c in CAUSES], id="causes")
-        yield Static("", id="decision", markup=False)
+        yield InView("", id="decision", markup=False)
 
     def on_mount(self) -> None:
         tr = self.app.tr
@@ -56,7 +57,7 @@ class DiagnosisScreen(OrderScreen):
         tr = self.app.tr
         reasons, _ = decision.explain(tr)
         verdict = tr.t("bench.needs_quote") if decision.chargeable else tr.t("bench.covered")
-        self.query_one("#decision", Static).update(
+        self.query_one("#decision", Static).update(  # below the causes at 80x24: it scrolls into view
             Content.assemble((verdict, "bold"), *(f"\n- {clean(r)}" for r in reasons)))
         self.report("")
         self.show_summary()

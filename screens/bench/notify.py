@@ -36,21 +36,21 @@ class NotifyScreen(DeskScreen):
     def on_mount(self) -> None:
         tr = self.app.tr
         table = self.query_one(DataTable)
-        table.add_columns(tr.t("cli.col_number"), tr.t("cli.col_customer"), tr.t("cli.col_device"), tr.t("bench.calls"))
+        # the phone to dial before the device: at 80 columns a long model is what runs off the edge
+        table.add_columns(tr.t("cli.col_number"), tr.t("cli.col_customer"), tr.t("bench.col_phone"),
+                          tr.t("cli.col_device"), tr.t("bench.calls"))
         self.reload()
         table.focus()
 
     def reload(self) -> None:
-        from deskapp.bench.calls import to_notify
-
-        self.ask("notify_list", to_notify, self.app.station)
+        self.ask("notify_list", notify_list, self.app.station)
 
     def answered_notify_list(self, orders) -> None:
         tr = self.app.tr
         table = self.query_one(DataTable)
         table.clear()
-        for o in orders:  # names and models are stored text: cells as Text, never markup
-            table.add_row(o.number, Text(clean(o.customer)),
+        for o, phones in orders:  # names, phones and models are stored text: cells as Text, never markup
+            table.add_row(o.number, Text(clean(o.customer)), Text(", ".join(phones)),
                           Text(f"{tr.t('product_line.' + o.product_line)} {clean(o.model)}"), "", key=o.number)
         self.show_script()
 
@@ -70,8 +70,9 @@ class NotifyScreen(DeskScreen):
             self.query_one(Teleprompter).show(tr.t("bench.notify_prompter"), [tr.t("bench.nobody_to_notify")])
             return
         s = notify_script(self.app.station, self.app.actor, number)
-        self.query_one(Teleprompter).show(f"{tr.t('bench.notify_prompter')} · {clean(s['customer'])} "
-                                          f"{', '.join(s['phones'])}", [s["phrase"], s["someone_else"]])
+        # the phone is in the list (a border title is cut at 80 columns: "黃淑芬 0…")
+        self.query_one(Teleprompter).show(f"{tr.t('bench.notify_prompter')} · {clean(s['customer'])}",
+                                          [s["phrase"], s["someone_else"]])
 
     def action_outcome(self, outcome: str) -> None:
         from deskapp.bench.calls import record_notify_attempt
@@ -95,3 +96,13 @@ class NotifyScreen(DeskScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def notify_list(station) -> list:
+    """In the worker: the orders to notify, each with its customer's phones."""
+    from deskapp.bench.calls import to_notify
+    from deskapp.orders.model import get_order
+    from deskapp.records.customers import get_customer
+
+    return [(o, list(get_customer(station, get_order(station, o.number).customer_id).phones))
+            for o in to_notify(station)]

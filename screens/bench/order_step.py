@@ -55,6 +55,7 @@ class OrderScreen(StepScreen):
                else tr.t("handoff.completion_due", time=local_time(station, d["promise"]["completion_due"])))
         self.query_one("#step-summary", Static).update(Content.assemble(
             (d["number"], "bold"), head, "\n",
+            *order_flags(tr, station, d),
             f"{tr.t('doc.customer')}: {clean(d['customer']['name'])}  {', '.join(d['customer']['phones'])}\n",
             f"{tr.t('doc.device')}: {device_label(tr, dev['product_line'], dev['brand'], dev['model'])}"
             f"  SN {clean(dev['serial'])}\n",
@@ -97,3 +98,35 @@ class OrderScreen(StepScreen):
         from deskapp.screens.bench.repair import RepairScreen
 
         self.app.switch_screen(RepairScreen(self.number))
+
+
+def order_flags(tr, station, d: dict) -> list:
+    """What the engineer must know before touching the order, as lines of the summary: a
+    rework (of which order; a free one with its target time from the policy) and a sign-off
+    that failed at the counter (the failed items, the counter's note)."""
+    from deskapp.bench.work_list import sign_off_failure
+    from deskapp.rules.dates import local_time
+
+    out = []
+    if d["rework_of"]:
+        out += [(tr.t("bench.rework_line", original=d["rework_of"]), "bold $warning"), "\n"]
+        if not d["warranty"]["chargeable"]:  # free: the policy's target, and the time it falls at
+            out += [(tr.t("bench.rework_target", hours=station.policy.rework_target_hours,
+                          time=local_time(station, d["promise"]["completion_due"])[5:]), "$warning"), "\n"]
+    failure = sign_off_failure(d["events"])
+    if failure is not None:
+        out += [(tr.t("bench.sent_back", items=failed_items(tr, failure)), "bold $error"), "\n"]
+        if failure["note"]:
+            out += [(tr.t("bench.sent_back_note", note=clean(failure["note"])), "$error"), "\n"]
+    return out
+
+
+def failed_items(tr, failure: dict) -> str:
+    """The failed checklist items in the screen's language (the reason as recorded when the event
+    predates the items being logged)."""
+    words = [tr.t(f"verify.{item}") for item in failure["failed"]]
+    if failure["fault_gone"] is False:
+        words.append(tr.t("verify.fault_still_there"))
+    if not words:
+        return clean(failure["reason"])
+    return ("、" if tr.locale.startswith("zh") else ", ").join(words)

@@ -27,6 +27,7 @@ class QuoteScreen(OrderScreen):
 
     def form(self) -> ComposeResult:
         tr = self.app.tr
+        yield Static("", id="charge-reason", markup=False)
         yield Label(tr.t("bench.quote_lines"), classes="field-label")
         for i in range(1, LINES + 1):
             with Horizontal(classes="quote-line"):
@@ -57,7 +58,9 @@ class QuoteScreen(OrderScreen):
         tr = self.app.tr
         money = self.app.station.policy.money
         lines = [f"{clean(l['description'])} × {l['quantity']}  {money(l['amount'])}" for l in q["lines"]]
-        lines.append(tr.t("bench.quote_sum", total=money(q["total"]), fee=money(q["inspection_fee"]),
+        # what is true of the inspection fee: still owed (the usual case at the bench) or already paid
+        key = "bench.quote_sum_collected" if q["inspection_fee_collected"] else "bench.quote_sum"
+        lines.append(tr.t(key, total=money(q["total"]), fee=money(q["inspection_fee"]),
                           grand=money(q["grand_total"]), until=q["valid_until"] or "-"))
         lines.append(tr.t("bench.quote_status", status=tr.t(f"bench.quote_state_{q['status']}")))
         self.query_one("#quote-total", Static).update("\n".join(lines))
@@ -65,6 +68,14 @@ class QuoteScreen(OrderScreen):
             self.query_one("#method", Select).value = q["answer"]
         if q["return_method"] in ("collect", "ship"):
             self.query_one("#return_method", Select).value = q["return_method"]
+
+    def answered_summary(self, d: dict) -> None:
+        """The order at a glance, and why it is charged: in warranty but charged for a cause
+        found (liquid damage...), or outside coverage, as the policy decided."""
+        super().answered_summary(d)
+        why = self.query_one("#charge-reason", Static)
+        why.update(charge_reason(self.app.tr, d["warranty"]))
+        why.display = bool(why.content)
 
     def lines(self):
         from deskapp.bench.quotes import QuoteLine
@@ -135,3 +146,19 @@ def quote_now(station, number: str) -> dict:
     from deskapp.orders.model import get_order
 
     return quote_of(station, get_order(station, number))
+
+
+def charge_reason(tr, warranty: dict) -> str:
+    """Why the order is charged, from the coverage decision's reasons ("" when it is not)."""
+    from deskapp.rules.policy import Reason
+
+    if not warranty["chargeable"]:
+        return ""
+    in_warranty = warranty["status"] == "in_warranty"
+    # neither the cover itself nor the inspection fee (it is in the total below) is why the work is charged
+    reasons = [Reason(r["code"], r.get("params", {})).render(tr) for r in warranty["reasons"] or ()
+               if r["code"] != "inspection_fee" and not (in_warranty and r["code"] == "in_warranty")]
+    if not reasons:
+        return ""
+    return tr.t("bench.charged_in_warranty" if in_warranty else "bench.charged_because",
+                reasons=clean(" ".join(reasons)))

@@ -19,6 +19,15 @@ from deskapp.rules.text import clean
 
 PARTS = 3
 
+# The keys of this screen that only apply in some states: the footer (80 columns wide) shows
+# them in those states only (the palette lists what the footer shows).
+STEP_KEYS = {
+    "ready": ("in_repair",),
+    "part_arrived": ("waiting_parts",),
+    "start_repair": ("approved",),
+    "quote": ("diagnosing", "awaiting_approval"),
+}
+
 
 class RepairScreen(OrderScreen):
     BINDINGS = [
@@ -112,9 +121,23 @@ class RepairScreen(OrderScreen):
         self.query_one("#recorded", Static).update(Content("\n".join(lines) if lines else tr.t("bench.recorded_nothing")))
         box = self.query_one("#recorded-box", VerticalScroll)
         self.call_after_refresh(box.scroll_end, animate=False)  # the latest entry in view, once laid out
+        if getattr(self, "_state", None) != d["state"]:
+            self._state = d["state"]
+            self.show_step_keys(d["state"])
         hint = next_step(tr, d)
         self.query_one("#next-step", Static).update(Content(hint))
         self.query_one("#next-step", Static).display = bool(hint)
+
+    def show_step_keys(self, state: str) -> None:
+        """The footer shows the keys of the order's step (80 columns hold no more); a key of
+        another step still answers, saying why it cannot be done now."""
+        from dataclasses import replace
+
+        keys = self._bindings.key_to_bindings
+        for key, bindings in keys.items():
+            keys[key] = [replace(b, show=state in STEP_KEYS[b.action]) if b.action in STEP_KEYS else b
+                         for b in bindings]
+        self.refresh_bindings()
 
     def refused_repair(self, error) -> None:
         from deskapp.rules.errors import ValidationError
@@ -171,7 +194,11 @@ class RepairScreen(OrderScreen):
 
 def next_step(tr, d: dict) -> str:
     """What to do next with an order shown on the repair screen ("" while it is in repair)."""
+    from deskapp.bench.work_list import sign_off_failure
+
     state = d["state"]
+    if state == "in_repair" and sign_off_failure(d["events"]) is not None:
+        return tr.t("bench.sent_back_hint")
     if state in ("in_repair", "waiting_parts"):
         return ""
     if state == "diagnosing" and d["warranty"]["chargeable"]:

@@ -80,7 +80,7 @@ class WorkListScreen(DeskScreen):
         for table_id, items in (("#mine", mine), ("#pool", pool)):
             # The minutes left change every minute; only a change of the orders themselves (or of
             # their at-risk/overdue flag) rebuilds the table, which costs ~0.4 ms a row.
-            shape = [(i.number, i.state, i.due_at, i.status) for i in items]
+            shape = [(i.number, i.state, i.due_at, i.status, i.sent_back) for i in items]
             if getattr(self, f"_shown_{table_id[1:]}", None) == shape:
                 continue
             setattr(self, f"_shown_{table_id[1:]}", shape)
@@ -105,11 +105,16 @@ class WorkListScreen(DeskScreen):
             left = tr.t("bench.overdue", time=span(tr, -item.minutes_left))
         else:
             left = tr.t("bench.minutes_left", time=span(tr, item.minutes_left))
-        flag = {"ok": "", "at_risk": "⚠ ", "overdue": "✖ "}[item.status]
+        flag = {"ok": "", "at_risk": "⚠", "overdue": "✖"}[item.status]
         device = item.model or tr.t(f"product_line.{item.product_line}")
-        # One styled cell per row: plain strings render (and scroll) faster.
-        return [item.number, Text(clean(item.customer)), Text(clean(device)), tr.t(f"state.{item.state}"),
-                f"{tr.t('bench.due_' + item.due_kind)} {due}", Text(flag + left, style=style) if style else left]
+        # One styled cell per row, two for an order sent back or a rework: plain strings render
+        # (and scroll) faster. The due time needs no word: the state says which promise it is.
+        state = tr.t(f"state.{item.state}")
+        if item.sent_back or item.rework:
+            mark = tr.t("bench.mark_sent_back" if item.sent_back else "bench.mark_rework")
+            state = Text.assemble((mark, "bold red" if item.sent_back else "bold yellow"), " ", state)
+        return [item.number, Text(clean(item.customer)), Text(clean(device)), state,
+                due, Text(flag + left, style=style) if style else left]
 
     def selected(self, table_id: str) -> str | None:
         table = self.query_one(table_id, DataTable)
@@ -251,6 +256,7 @@ class GiveScreen(DeskScreen, ModalScreen):
             with Horizontal():
                 yield Button(tr.t("key.confirm"), variant="primary", id="give-ok")
                 yield Static("", id="status", markup=False)
+        yield Footer()  # Esc to cancel, in sight as on every screen
 
     def on_mount(self) -> None:
         from deskapp.reception.hand_off import engineer_load
