@@ -135,3 +135,19 @@ def test_a_rework_target_counts_open_hours():
     assert hours.minutes_later(start, 120) == dt.datetime(2026, 11, 30, 10, 0, tzinfo=TAIPEI)
     assert hours.minutes_later(dt.datetime(2026, 11, 24, 10, 0, tzinfo=TAIPEI), 120) == \
         dt.datetime(2026, 11, 24, 12, 0, tzinfo=TAIPEI)
+
+
+@pytest.mark.parametrize("minutes", [1, 59, 600, 2_999, 10_000, 55_555, 123_457])
+def test_open_minutes_over_weeks_and_holidays_count_back_what_was_added(desk, clock, minutes):
+    """The work list counts what each promise leaves by whole weeks between its first and last
+    day: over spans of weeks, holidays and a split Saturday, the open minutes from a moment
+    to ``minutes`` of open time later are ``minutes``, either way round."""
+    clock.set(FRIDAY)
+    station, _, _ = desk('[service_hours]\nsat = ["09:00-12:00", "13:00-15:00"]\n'
+                         '[holidays]\nclosed = ["2026-11-30", "2026-12-25", "2027-01-01", "2027-02-16"]\n')
+    hours = station.service_hours
+    for start in (FRIDAY, FRIDAY + dt.timedelta(hours=7, minutes=13, seconds=30), FRIDAY + dt.timedelta(days=2)):
+        start = start.astimezone(station.tz)
+        later = hours.minutes_later(start, minutes)
+        assert hours.open_minutes_between(start, later) == minutes
+        assert hours.open_minutes_between(later, start) == -minutes

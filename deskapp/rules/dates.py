@@ -136,20 +136,45 @@ class ServiceHours:
 
     def open_minutes_between(self, start: dt.datetime, end: dt.datetime) -> int:
         """Minutes of open time from ``start`` to ``end`` (negative if ``end`` is before):
-        the time a promise really leaves, for the at-risk check and the SLA figures."""
+        the time a promise really leaves, for the at-risk check and the SLA figures.
+
+        The first and last day are counted period by period; the whole days between by
+        weeks (an order a year overdue costs what one a day overdue does: the work list
+        counts this for every open order)."""
         if end < start:
             return -self.open_minutes_between(end, start)
         tz = start.tzinfo
-        total = dt.timedelta()
-        day = start.date()
-        last = end.astimezone(tz).date()
-        while day <= last:
-            for begin, finish in self.periods(day):
-                a, b = max(_at(day, begin, tz), start), min(_at(day, finish, tz), end)
-                if b > a:
-                    total += b - a
-            day += dt.timedelta(days=1)
+        end = end.astimezone(tz)
+        first, last = start.date(), end.date()
+        if first == last:
+            return int(self._open_time_on(first, start, end, tz).total_seconds() // 60)
+        total = self._open_time_on(first, start, None, tz) + self._open_time_on(last, None, end, tz)
+        begin, finish = first + dt.timedelta(days=1), last - dt.timedelta(days=1)
+        if begin <= finish:
+            weeks, rest = divmod((finish - begin).days + 1, 7)
+            minutes = weeks * sum(self._weekday_minutes)
+            minutes += sum(self._weekday_minutes[(begin.weekday() + i) % 7] for i in range(rest))
+            minutes -= sum(self._weekday_minutes[day.weekday()] for day in self.holidays if begin <= day <= finish)
+            total += dt.timedelta(minutes=minutes)
         return int(total.total_seconds() // 60)
+
+    @property
+    def _weekday_minutes(self) -> tuple[int, ...]:
+        """Open minutes of each weekday, Monday first (on the wall clock, as the periods are)."""
+        return tuple(sum((b.hour * 60 + b.minute) - (a.hour * 60 + a.minute) for a, b in day) for day in self.week)
+
+    def _open_time_on(self, day: dt.date, start: dt.datetime | None, end: dt.datetime | None, tz) -> dt.timedelta:
+        """Open time on ``day`` after ``start`` and before ``end`` (None: no bound that day)."""
+        total = dt.timedelta()
+        for begin, finish in self.periods(day):
+            a, b = _at(day, begin, tz), _at(day, finish, tz)
+            if start is not None:
+                a = max(a, start)
+            if end is not None:
+                b = min(b, end)
+            if b > a:
+                total += b - a
+        return total
 
 
 def _at(day: dt.date, time: dt.time, tz) -> dt.datetime:
