@@ -46,6 +46,12 @@ class DeskScreen(Screen):
     def on_screen_suspend(self) -> None:
         for timer in self._timers_here():
             timer.pause()
+        # Left for another screen (another order, the next step): what went wrong here is no
+        # longer the news. A dialog opened over this screen keeps it: it may be about it.
+        from textual.screen import ModalScreen
+
+        if not (isinstance(self.app.screen, ModalScreen) and self in self.app.screen_stack):
+            self.drop_errors()
 
     def on_screen_resume(self) -> None:
         for timer in self._timers_here():
@@ -140,15 +146,57 @@ class DeskScreen(Screen):
         self.say(text, error=True)
 
     def say(self, message: str, error: bool = False) -> None:
-        """The status line if the screen has one, else a toast; always shown literally."""
+        """The status line if the screen has one, else a toast; always shown literally. An
+        error stays until it is fixed: the next edit of a field, or leaving the screen, takes
+        it away (:meth:`drop_errors`)."""
 
         found = self.query("#status")
         if found:
             self.report(message, error)
         else:
+            from textual.notifications import Notification, Notify
+
             from deskapp.rules.text import clean
 
-            self.app.notify(clean(message), severity="error" if error else "information", markup=False)
+            toast = Notification(clean(message), "", "error" if error else "information",
+                                 self.app.NOTIFICATION_TIMEOUT, markup=False)
+            if error:
+                self._errors_raised().append(toast)
+                self._values_at_error = self._field_values()
+            self.app.post_message(Notify(toast))
+
+    def _errors_raised(self) -> list:
+        if not hasattr(self, "_error_toasts"):
+            self._error_toasts = []
+        return self._error_toasts
+
+    def _field_values(self) -> dict:
+        from textual.widgets import Input, TextArea
+
+        return {id(w): w.value for w in self.query(Input)} | {id(w): w.text for w in self.query(TextArea)}
+
+    def drop_errors(self) -> None:
+        """Take away the error this screen shows on its status line and in its toasts."""
+        for toast in self._errors_raised():
+            self.app._unnotify(toast)
+        self._errors_raised().clear()
+        status = self.query("#status")
+        if status and status.first().has_class("error"):
+            self.report("")
+
+    def _edited(self, widget, value: str) -> None:
+        """A field changed: if staff changed it since the error was said, the error goes.
+        (A value the screen itself set while saying the error is not an edit.)"""
+        before = getattr(self, "_values_at_error", None)
+        if before is not None and before.get(id(widget), value) != value:
+            self._values_at_error = None
+            self.drop_errors()
+
+    def on_input_changed(self, event) -> None:
+        self._edited(event.input, event.value)
+
+    def on_text_area_changed(self, event) -> None:
+        self._edited(event.text_area, event.text_area.text)
 
     def report(self, message: str, error: bool = False) -> None:
         """Say something on the screen's status line (``#status``), cleaned; red if ``error``."""
@@ -159,6 +207,8 @@ class DeskScreen(Screen):
         status = self.query_one("#status", Static)
         status.update(clean(message))
         status.set_class(error, "error")
+        if error:
+            self._values_at_error = self._field_values()
 
 
 class StepScreen(DeskScreen):

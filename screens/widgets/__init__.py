@@ -77,12 +77,20 @@ class FormField(Vertical):
         label.update(clean(message))
         label.display = True
         self.query_one(Input).add_class("-invalid")
+        self._value_at_error = self._input.value
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # Staff changed what the error was about: it goes (the next check says it again if
+        # it still holds). The value the screen set while saying the error is not a change.
+        if event.input is self._input and getattr(self, "_value_at_error", None) not in (None, event.value):
+            self.clear_error()
 
     def clear_error(self) -> None:
         label = self.query_one(".field-error", Label)
         label.update("")
         label.display = False
         self.query_one(Input).remove_class("-invalid")
+        self._value_at_error = None
 
 
 def show_field_error(screen: Widget, field: str, message: str) -> bool:
