@@ -192,6 +192,13 @@ class DeskScreen(Screen):
             self._values_at_error = None
             self.drop_errors()
 
+    def on_desk_input_cut(self, event) -> None:
+        """A paste cut to its field's length, in a field without a place for its error."""
+        from deskapp.screens.widgets import paste_cut_message
+
+        event.stop()
+        self.say(paste_cut_message(self.app.tr, event), error=True)
+
     def on_input_changed(self, event) -> None:
         self._edited(event.input, event.value)
 

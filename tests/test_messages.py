@@ -37,3 +37,39 @@ async def test_a_toast_over_the_form_keeps_every_chinese_character(tmp_path, siz
         await pilot.press("ctrl+r")  # nothing refused yet: the desk says so in a toast
         await wait_until(pilot, lambda: toast_texts(app), what="the toast")
         assert tr.t("pre.nothing_to_refuse").replace(" ", "") in toast_texts(app)[0].replace(" ", "")
+
+
+async def paste(app, pilot, text: str) -> None:
+    """What a terminal sends on a paste: one Paste event to the focused widget."""
+    from textual import events
+
+    app.focused.post_message(events.Paste(text))
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("locale", ["zh_TW", "en"])
+async def test_a_long_paste_into_the_fault_field_is_cut_to_its_limit_and_says_so(tmp_path, locale):
+    from deskapp.rules.validate import text_limit
+
+    db = make_front_desk(tmp_path / "station", locale=locale)
+    tr = translator(locale)
+    app = new_app(db, locale)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, "Amy Reception")
+        await pilot.press("i")
+        await settle(app, pilot)
+        field = app.screen.query_one("#fault_told")
+        assert app.focused is field
+        await paste(app, pilot, "開機沒反應" * 2000)  # 10,000 characters
+        limit = text_limit("fault_told")
+        assert field.value == ("開機沒反應" * 2000)[:limit]
+        said = str(app.screen.query_one("#fault_told-error", Label).render())
+        assert said == tr.t("paste.cut", length="10,000", max=limit, kept=limit)
+        await pilot.press("backspace", "enter")  # the form is live: a key edits, the next field takes over
+        assert len(field.value) == limit - 1
+        assert str(app.screen.query_one("#fault_told-error", Label).render()) == ""  # edited: the error goes
+        await paste(app, pilot, "x" * 1_000_000)  # any size: the next field is cut the same way
+        assert len(app.screen.query_one("#fault_restated").value) == text_limit("fault_restated")
+        await pilot.press("pagedown")  # the step goes on: the service takes what the form took
+        await settle(app, pilot)
+        assert "fault_restated" not in str(app.screen.query_one("#fault_restated-error", Label).render())
