@@ -73,3 +73,26 @@ async def test_a_long_paste_into_the_fault_field_is_cut_to_its_limit_and_says_so
         await pilot.press("pagedown")  # the step goes on: the service takes what the form took
         await settle(app, pilot)
         assert "fault_restated" not in str(app.screen.query_one("#fault_restated-error", Label).render())
+
+
+async def test_an_error_goes_once_its_field_is_edited_or_staff_move_on(tmp_path):
+    db = make_front_desk(tmp_path / "station", locale="zh_TW")
+    tr = translator("zh_TW")
+    app = new_app(db, "zh_TW")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, "Amy Reception")
+        status = app.screen.query_one("#status", Static)
+        await pilot.press("r")  # nothing called yet: said in red on the greeting
+        await pilot.pause()
+        assert str(status.render()) == tr.t("greeting.nothing_to_recall") and status.has_class("error")
+        await pilot.press("i")  # on to a pre-inspection...
+        await settle(app, pilot)
+        await pilot.press("pagedown")  # ...with the fault not typed: said under the field
+        await settle(app, pilot)
+        error = app.screen.query_one("#fault_told-error", Label)
+        assert str(error.render()) == tr.t("error.field_required") and error.display
+        await type_in(app, pilot, "fault_told", "不開機")  # fixed
+        assert str(error.render()) == "" and not error.display
+        await pilot.press("escape")  # back on the greeting: its old error is gone too
+        await settle(app, pilot)
+        assert str(app.screen.query_one("#status", Static).render()) == ""
