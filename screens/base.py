@@ -162,7 +162,8 @@ class DeskScreen(Screen):
                                  self.app.NOTIFICATION_TIMEOUT, markup=False)
             if error:
                 self._errors_raised().append(toast)
-                self._values_at_error = self._field_values()
+                self._error_showing = True
+                self._typing_is_news()
             self.app.post_message(Notify(toast))
 
     def _errors_raised(self) -> list:
@@ -170,10 +171,12 @@ class DeskScreen(Screen):
             self._error_toasts = []
         return self._error_toasts
 
-    def _field_values(self) -> dict:
-        from textual.widgets import Input, TextArea
+    def _typing_is_news(self) -> None:
+        """From now on a key or a paste into a field is staff fixing what was said."""
+        from deskapp.screens.widgets import DeskInput
 
-        return {id(w): w.value for w in self.query(Input)} | {id(w): w.text for w in self.query(TextArea)}
+        for field in self.query(DeskInput):
+            field.edited_by_hand = False
 
     def drop_errors(self) -> None:
         """Take away the error this screen shows on its status line and in its toasts."""
@@ -184,12 +187,11 @@ class DeskScreen(Screen):
         if status and status.first().has_class("error"):
             self.report("")
 
-    def _edited(self, widget, value: str) -> None:
-        """A field changed: if staff changed it since the error was said, the error goes.
-        (A value the screen itself set while saying the error is not an edit.)"""
-        before = getattr(self, "_values_at_error", None)
-        if before is not None and before.get(id(widget), value) != value:
-            self._values_at_error = None
+    def _edited(self, widget) -> None:
+        """A field changed: if staff changed it (a key, a paste) since the error was said, the
+        error goes. (A value the screen itself set is not an edit.)"""
+        if getattr(widget, "edited_by_hand", False) and getattr(self, "_error_showing", False):
+            self._error_showing = False
             self.drop_errors()
 
     def on_desk_input_cut(self, event) -> None:
@@ -200,10 +202,7 @@ class DeskScreen(Screen):
         self.say(paste_cut_message(self.app.tr, event), error=True)
 
     def on_input_changed(self, event) -> None:
-        self._edited(event.input, event.value)
-
-    def on_text_area_changed(self, event) -> None:
-        self._edited(event.text_area, event.text_area.text)
+        self._edited(event.input)
 
     def report(self, message: str, error: bool = False) -> None:
         """Say something on the screen's status line (``#status``), cleaned; red if ``error``."""
@@ -214,8 +213,9 @@ class DeskScreen(Screen):
         status = self.query_one("#status", Static)
         status.update(clean(message))
         status.set_class(error, "error")
+        self._error_showing = error
         if error:
-            self._values_at_error = self._field_values()
+            self._typing_is_news()
 
 
 class StepScreen(DeskScreen):

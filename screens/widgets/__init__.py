@@ -65,7 +65,13 @@ class DeskInput(Input):
         def control(self) -> "DeskInput":
             return self.input
 
+    edited_by_hand = False  # a key or a paste since the last error said about this field
+
+    def _on_key(self, event) -> None:
+        self.edited_by_hand = True
+
     def _on_paste(self, event) -> None:
+        self.edited_by_hand = True
         event.stop()
         event.prevent_default()
         text = event.text
@@ -115,7 +121,7 @@ class FormField(Vertical):
         label.update(clean(message))
         label.display = True
         self.query_one(Input).add_class("-invalid")
-        self._value_at_error = self._input.value
+        self._input.edited_by_hand = False
 
     def on_desk_input_cut(self, event: DeskInput.Cut) -> None:
         event.stop()
@@ -123,8 +129,8 @@ class FormField(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         # Staff changed what the error was about: it goes (the next check says it again if
-        # it still holds). The value the screen set while saying the error is not a change.
-        if event.input is self._input and getattr(self, "_value_at_error", None) not in (None, event.value):
+        # it still holds). A value the screen set (a PIN cleared after a wrong one) is not that.
+        if event.input is self._input and self._input.edited_by_hand:
             self.clear_error()
 
     def clear_error(self) -> None:
@@ -132,7 +138,6 @@ class FormField(Vertical):
         label.update("")
         label.display = False
         self.query_one(Input).remove_class("-invalid")
-        self._value_at_error = None
 
 
 def paste_cut_message(tr, cut: DeskInput.Cut) -> str:
