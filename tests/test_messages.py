@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import make_front_desk
-from desk_pilot import new_app, settle, sign_in, type_in, wait_until
+from desk_pilot import new_app, screen_name, settle, sign_in, type_in, wait_until
 from textual.widgets import Label, Static
 
 from deskapp.settings.i18n import translator
@@ -96,3 +96,26 @@ async def test_an_error_goes_once_its_field_is_edited_or_staff_move_on(tmp_path)
         await pilot.press("escape")  # back on the greeting: its old error is gone too
         await settle(app, pilot)
         assert str(app.screen.query_one("#status", Static).render()) == ""
+
+
+async def test_a_paste_into_the_bench_scan_field_is_cut_and_its_toast_goes_with_the_screen(tmp_path):
+    from deskapp.rules.validate import text_limit
+
+    db = make_front_desk(tmp_path / "station", locale="zh_CN")
+    tr = translator("zh_CN")
+    app = new_app(db, "zh_CN")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await sign_in(app, pilot, "陳志明")
+        await pilot.press("slash")  # the scan field of the work list
+        await pilot.pause()
+        await paste(app, pilot, "R2611-" * 2000)
+        limit = text_limit("order_number")
+        assert len(app.screen.query_one("#scan").value) == limit
+        said = tr.t("paste.cut", length="12,000", max=limit, kept=limit)
+        await wait_until(pilot, lambda: said.replace(" ", "") in "".join(toast_texts(app)).replace(" ", ""),
+                         what="the toast that says the paste was cut")
+        await pilot.press("tab", "n")  # out of the field, on to the list of customers to notify
+        await settle(app, pilot)
+        assert screen_name(app) == "NotifyScreen"
+        await pilot.pause()
+        assert not any(said[:6] in t for t in toast_texts(app))  # gone at once, not at its timeout
