@@ -48,6 +48,9 @@ class DeskApp(App):
     COMMANDS = App.COMMANDS | {_desk_commands}
 
     def __init__(self, db_path: Path, *, locale: str | None = None, clock=None, terminal: str | None = None) -> None:
+        from deskapp.screens.wide_cells import keep_wide_characters
+
+        keep_wide_characters()  # before any screen exists: toasts over a form keep their Chinese
         super().__init__()
         self.db_path = Path(db_path)
         self.locale_override = locale

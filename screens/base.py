@@ -47,6 +47,12 @@ class DeskScreen(Screen):
     def on_screen_suspend(self) -> None:
         for timer in self._timers_here():
             timer.pause()
+        # Left for another screen (another order, the next step): what went wrong here is no
+        # longer the news. A dialog opened over this screen keeps it: it may be about it.
+        from textual.screen import ModalScreen
+
+        if not (isinstance(self.app.screen, ModalScreen) and self in self.app.screen_stack):
+            self.drop_errors()
 
     def on_screen_resume(self) -> None:
         for timer in self._timers_here():
@@ -141,15 +147,63 @@ class DeskScreen(Screen):
         self.say(text, error=True)
 
     def say(self, message: str, error: bool = False) -> None:
-        """The status line if the screen has one, else a toast; always shown literally."""
+        """The status line if the screen has one, else a toast; always shown literally. An
+        error stays until it is fixed: the next edit of a field, or leaving the screen, takes
+        it away (:meth:`drop_errors`)."""
 
         found = self.query("#status")
         if found:
             self.report(message, error)
         else:
+            from textual.notifications import Notification, Notify
+
             from deskapp.rules.text import clean
 
-            self.app.notify(clean(message), severity="error" if error else "information", markup=False)
+            toast = Notification(clean(message), "", "error" if error else "information",
+                                 self.app.NOTIFICATION_TIMEOUT, markup=False)
+            if error:
+                self._errors_raised().append(toast)
+                self._error_showing = True
+                self._typing_is_news()
+            self.app.post_message(Notify(toast))
+
+    def _errors_raised(self) -> list:
+        if not hasattr(self, "_error_toasts"):
+            self._error_toasts = []
+        return self._error_toasts
+
+    def _typing_is_news(self) -> None:
+        """From now on a key or a paste into a field is staff fixing what was said."""
+        from deskapp.screens.widgets import DeskInput
+
+        for field in self.query(DeskInput):
+            field.edited_by_hand = False
+
+    def drop_errors(self) -> None:
+        """Take away the error this screen shows on its status line and in its toasts."""
+        for toast in self._errors_raised():
+            self.app._unnotify(toast)
+        self._errors_raised().clear()
+        status = self.query("#status")
+        if status and status.first().has_class("error"):
+            self.report("")
+
+    def _edited(self, widget) -> None:
+        """A field changed: if staff changed it (a key, a paste) since the error was said, the
+        error goes. (A value the screen itself set is not an edit.)"""
+        if getattr(widget, "edited_by_hand", False) and getattr(self, "_error_showing", False):
+            self._error_showing = False
+            self.drop_errors()
+
+    def on_desk_input_cut(self, event) -> None:
+        """A paste cut to its field's length, in a field without a place for its error."""
+        from deskapp.screens.widgets import paste_cut_message
+
+        event.stop()
+        self.say(paste_cut_message(self.app.tr, event), error=True)
+
+    def on_input_changed(self, event) -> None:
+        self._edited(event.input)
 
     def report(self, message: str, error: bool = False) -> None:
         """Say something on the screen's status line (``#status``), cleaned; red if ``error``."""
@@ -160,6 +214,9 @@ class DeskScreen(Screen):
         status = self.query_one("#status", Static)
         status.update(clean(message))
         status.set_class(error, "error")
+        self._error_showing = error
+        if error:
+            self._typing_is_news()
 
 
 class InView(Static):

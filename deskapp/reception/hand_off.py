@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from deskapp.rules.dates import from_db, to_db
+
 from deskapp.orders.model import locked_row
 from deskapp.orders.moves import assign_engineer
 from deskapp.records.devices import get_device
@@ -53,6 +55,17 @@ def suggest_engineer(station, product_line: str) -> Suggestion:
     return Suggestion(staff_id, name, count, "fewest_open", tuple(load))
 
 
+def inspection_due(station, due_at: str | None) -> str:
+    """When the inspection will be done, as the hand-off tells the customer (a stored
+    timestamp): the time promised at intake, or, once that has passed (the customer waited,
+    the hand-off came late), the estimate from now, in the station's open minutes as at
+    intake. Never a time already past."""
+    due = from_db(due_at)
+    if due is not None and due > station.now():
+        return due_at
+    return to_db(station.service_hours.minutes_later(station.local_now(), station.policy.inspection_estimate_minutes))
+
+
 def hand_off(station, actor, number: str, engineer_id: int | None = None, override_reason: str = ""):
     """Assign the inspection engineer: the rule's choice, or another one with a reason.
 
@@ -73,7 +86,10 @@ def hand_off(station, actor, number: str, engineer_id: int | None = None, overri
         if chosen != suggestion.staff_id and not reason:
             raise ValidationError("override_reason", "error.override_needs_reason", name=suggestion.name)
         result = assign_engineer(station, actor, number, chosen, reason or f"rule:{suggestion.rule}")
+        due = inspection_due(station, row["inspection_due_at"])  # what the customer was just told
+        if due != row["inspection_due_at"]:
+            conn.execute("UPDATE repair_orders SET inspection_due_at = ? WHERE id = ?", (due, row["id"]))
         events.record(conn, station, actor, "order.handed_off", order_id=row["id"], subject=row["number"],
                       data={"suggested": suggestion.name, "rule": suggestion.rule, "engineer_id": chosen,
-                            "override_reason": reason})
+                            "override_reason": reason, "inspection_due_at": due})
     return result, suggestion

@@ -127,3 +127,24 @@ def choice(field: str, value: object, allowed: tuple[str, ...] | list[str]) -> s
     if text not in allowed:
         raise ValidationError(field, "error.choice", value=text, allowed=", ".join(allowed))
     return text
+
+
+# How long each typed field may be, by the name its form and its refusal share: the form
+# takes no more as the text arrives (a paste is cut there), the service refuses more.
+TEXT_LIMITS = {
+    "fault_told": 500, "fault_restated": 500, "fault_confirmed": 500, "rework_fault": 500,
+    "name": 60, "company": 80, "dealer_name": 60, "dealer_phone": 30, "phone": 30,
+    "invoice_no": 30, "serial": 40, "brand": 40, "model": 60,
+    "appearance_notes": 300, "non_standard_parts": 300, "passcode": 64,
+    "override_reason": 200, "give_reason": 200, "reason": 300, "withdraw_reason": 300, "waive_reason": 300,
+    "signed_by": 60, "sticker_reason": 200, "card_reason": 200, "note": 300,
+    "id_name": 60, "id_document": 80, "carrier": 60, "tracking": 60,
+    "findings": 2000, "cause": 500, "work": 2000, "part": 120, "loaner_device": 120,
+    "description": 120, "order_number": 40, "find_number": 40, "voucher_number": 40, "rework_query": 60,
+}
+# A field not named above: the longest text any service takes.
+TEXT_LIMIT_ANY = 2000
+
+
+def text_limit(field: str) -> int:
+    return TEXT_LIMITS.get(field, TEXT_LIMIT_ANY)

@@ -38,7 +38,8 @@ def queue_ticket(tr, station: dict, ticket: dict) -> Document:
         Field(tr.t("doc.issued"), ticket["issued"]),
         Field(tr.t("doc.ahead"), tr.t("doc.ahead_count", count=ticket["ahead"])),
         Blank(),
-        Text(tr.phrase("queue.take_number_others_waiting" if ticket["ahead"] else "queue.take_number_nobody_waiting")),
+        # the ticket is the queue number: it says where to wait, not to go and take one
+        Text(tr.phrase("queue.ticket_others_waiting" if ticket["ahead"] else "queue.ticket_nobody_waiting")),
     ))
 
 

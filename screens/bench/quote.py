@@ -5,7 +5,8 @@ how the device goes back)."""
 from __future__ import annotations
 
 from deskapp.screens.bench.order_step import OrderScreen
-from deskapp.screens.widgets import Teleprompter
+from deskapp.screens.widgets import DeskInput, Teleprompter
+from deskapp.rules.validate import text_limit
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -33,7 +34,7 @@ class QuoteScreen(OrderScreen):
             with Horizontal(classes="quote-line"):
                 yield Select([(tr.t("bench.kind_part"), "part"), (tr.t("bench.kind_labour"), "labour")],
                              value="part" if i == 1 else "labour", allow_blank=False, id=f"kind{i}", compact=True)
-                yield Input(placeholder=tr.t("bench.description"), id=f"desc{i}", compact=True)
+                yield DeskInput(placeholder=tr.t("bench.description"), id=f"desc{i}", compact=True, max_length=text_limit("description"))
                 yield Input(placeholder=tr.t("bench.qty"), id=f"qty{i}", compact=True, classes="num")
                 yield Input(placeholder=tr.t("bench.price"), id=f"price{i}", compact=True, classes="num")
         yield Label("", id="lines-error", classes="field-error", markup=False)

@@ -8,7 +8,8 @@ diagnosis; if it makes the order chargeable the repair stops, and this screen sa
 from __future__ import annotations
 
 from deskapp.screens.bench.order_step import OrderScreen
-from deskapp.screens.widgets import FormField, Teleprompter, clear_field_errors
+from deskapp.screens.widgets import DeskInput, FormField, Teleprompter, clear_field_errors
+from deskapp.rules.validate import text_limit
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -51,10 +52,11 @@ class RepairScreen(OrderScreen):
         yield Label(tr.t("bench.parts_used"), classes="field-label")
         for i in range(1, PARTS + 1):
             with Horizontal(classes="quote-line"):
-                yield Input(placeholder=tr.t("bench.part"), id=f"part{i}", compact=True)
+                yield DeskInput(placeholder=tr.t("bench.part"), id=f"part{i}", compact=True, max_length=text_limit("part"))
                 yield Input(placeholder=tr.t("bench.qty"), id=f"pqty{i}", compact=True, classes="num")
                 yield Checkbox(tr.t("bench.old_returned"), value=True, id=f"returned{i}", compact=True)
-                yield Input(placeholder=tr.t("bench.why_not_returned"), id=f"part{i}_reason", compact=True)
+                yield DeskInput(placeholder=tr.t("bench.why_not_returned"), id=f"part{i}_reason", compact=True,
+                                max_length=text_limit("sticker_reason"))
         yield Label("", id="parts-error", classes="field-error", markup=False)
         yield FormField(tr.t("bench.minutes"), "minutes")
         policy = self.app.station.policy

@@ -4,7 +4,8 @@ the unassigned pool, scanning a device tag to open its order, handing an order o
 from __future__ import annotations
 
 from deskapp.screens.base import DeskScreen
-from deskapp.screens.widgets import DeskHeader, FormField, StationTable
+from deskapp.screens.widgets import DeskHeader, DeskInput, FormField, StationTable
+from deskapp.rules.validate import text_limit
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -36,7 +37,7 @@ class WorkListScreen(DeskScreen):
         tr = self.app.tr
         yield DeskHeader()
         # kept shallow: each cursor key's messages bubble up through every container
-        yield Input(placeholder=tr.t("bench.scan_hint"), id="scan", compact=True)
+        yield DeskInput(placeholder=tr.t("bench.scan_hint"), id="scan", compact=True, max_length=text_limit("order_number"))
         yield Label("", id="scan-error", classes="field-error", markup=False)
         with Horizontal(id="tables"):
             with Vertical(id="mine-column"):

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Digits, Footer, Static
 
 from deskapp.reception.desk import DeskCounts, desk_counts
 from deskapp.rules.text import clean
@@ -33,6 +33,7 @@ class GreetingScreen(DeskScreen):
                 with Grid(id="tiles"):
                     for tile in ("drop-off", "pickup", "inquiry", "serving", "hand-off"):
                         yield Static("", id=f"tile-{tile}", classes="tile")
+                yield Digits("", id="called-number")  # the number called, large (Digits: 3 rows)
                 yield Static("", id="call-banner")
                 yield Static("", id="reassure")
                 yield Static("", id="status", markup=False)
@@ -85,11 +86,20 @@ class GreetingScreen(DeskScreen):
 
     def announce(self, code: str) -> None:
         tr = self.app.tr
+        number = self.query_one("#called-number", Digits)
+        number.update(clean(code))
+        number.add_class("calling")
         banner = self.query_one("#call-banner", Static)
-        banner.update(Content.assemble((code, "bold"), f"\n{clean(tr.phrase('queue.call', number=code))}\n\n"
-                                       f"{clean(tr.phrase('queue.ask_number'))}"))
+        banner.update(Content.assemble((clean(tr.phrase("queue.call", number=code)), "bold"), "\n",
+                                       clean(tr.phrase("queue.ask_number"))))
         banner.add_class("calling")
         self.app.bell()
+
+    def stop_calling(self) -> None:
+        self.query_one("#call-banner", Static).remove_class("calling")
+        number = self.query_one("#called-number", Digits)
+        number.update("")
+        number.remove_class("calling")
 
     # ---- actions (keys, command palette)
 
@@ -101,7 +111,7 @@ class GreetingScreen(DeskScreen):
     def answered_call_next(self, ticket) -> None:
         if ticket is None:
             self.report(self.app.tr.t("greeting.nobody_waiting"))
-            self.query_one("#call-banner", Static).remove_class("calling")
+            self.stop_calling()
         else:
             self._serving = ticket
             self.announce(ticket.code)
@@ -132,7 +142,7 @@ class GreetingScreen(DeskScreen):
     def answered_skip(self, code: str) -> None:
         self.report(self.app.tr.t("greeting.skipped", code=code))
         self._serving = None
-        self.query_one("#call-banner", Static).remove_class("calling")
+        self.stop_calling()
         self.action_call_next()
 
     def action_take_number(self) -> None:

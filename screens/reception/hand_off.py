@@ -74,7 +74,9 @@ class HandOffScreen(DeskScreen):
         self.view = order = view.order
         suggestion = view.suggestion
         self.suggestion = suggestion
-        inspection = local_time(station, order.inspection_due_at)
+        from deskapp.reception.hand_off import inspection_due
+
+        inspection = local_time(station, inspection_due(station, order.inspection_due_at))  # never a time past
         completion = local_time(station, order.promised_at)
         minutes = station.policy.inspection_estimate_minutes
         self.query_one("#promise", Static).update(Content.assemble(

@@ -67,8 +67,14 @@ class QueueScreen(DeskScreen):
         self.print_result(self.app.tr.t("print.done"), False)
 
     def refused_print(self, error) -> None:
+        from deskapp.rules.errors import PrintFailed
+
         tr = self.app.tr
-        self.print_result(error.render(tr) + " " + tr.t("ticket.shown_instead"), True)
+        if isinstance(error, PrintFailed):  # the ticket is the queue number: no repair order in it
+            code = str(self.query_one("#queue-number", Digits).value)
+            self.print_result(tr.t("ticket.not_printed", detail=clean(error.params.get("detail", "")), code=code), True)
+        else:
+            self.print_result(error.render(tr) + " " + tr.t("ticket.shown_instead"), True)
 
     def print_result(self, message: str, error: bool) -> None:
         label = self.query_one("#queue-print", Label)

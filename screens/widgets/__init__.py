@@ -6,6 +6,7 @@ import datetime as dt
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.widgets._header import HeaderClockSpace, HeaderIcon, HeaderTitle
@@ -46,6 +47,47 @@ class Teleprompter(Static):
         self.update("\n\n".join(f"{opening}{clean(p)}{closing}" for p in phrases))
 
 
+class DeskInput(Input):
+    """An input that takes no more than its ``max_length`` as the text arrives: a paste is cut
+    to what fits at the cursor (Textual's own Input refused such a paste whole, and without a
+    limit took 10,000 characters, which every later key then had to re-measure), and it says
+    so with :class:`DeskInput.Cut`. A paste keeps its first line, as Textual's does; the
+    text is looked at only up to what fits, so a paste of any size costs the same."""
+
+    class Cut(Message):
+        def __init__(self, input: "DeskInput", pasted: int, kept: int) -> None:
+            super().__init__()
+            self.input = input
+            self.pasted = pasted
+            self.kept = kept
+
+        @property
+        def control(self) -> "DeskInput":
+            return self.input
+
+    edited_by_hand = False  # a key or a paste since the last error said about this field
+
+    def _on_key(self, event) -> None:
+        self.edited_by_hand = True
+
+    def _on_paste(self, event) -> None:
+        self.edited_by_hand = True
+        event.stop()
+        event.prevent_default()
+        text = event.text
+        if not text:
+            return
+        start, end = sorted(self.selection)
+        room = (self.max_length - (len(self.value) - (end - start))) if self.max_length else len(text)
+        head = text[: max(0, room) + 1]  # one more, to know whether the paste goes on
+        line = head.splitlines()[0] if head else ""
+        kept = line[: max(0, room)]
+        if kept:
+            self.replace(kept, start, end)
+        if len(line) > len(kept):  # the first line did not fit
+            self.post_message(self.Cut(self, len(text), len(kept)))
+
+
 class FormField(Vertical):
     """A label, an input and the place for its error message, right under it."""
 
@@ -60,8 +102,10 @@ class FormField(Vertical):
         super().__init__(id=f"field-{field_id}")
         self.field_id = field_id
         self._label = label
-        self._input = Input(value=value, placeholder=placeholder, password=password, id=field_id, compact=True,
-                            max_length=max_length)
+        from deskapp.rules.validate import text_limit
+
+        self._input = DeskInput(value=value, placeholder=placeholder, password=password, id=field_id, compact=True,
+                                max_length=max_length or text_limit(field_id))
 
     def compose(self) -> ComposeResult:
         # labels and errors carry typed or stored text (an order number typed in, a name): never markup
@@ -77,12 +121,27 @@ class FormField(Vertical):
         label.update(clean(message))
         label.display = True
         self.query_one(Input).add_class("-invalid")
+        self._input.edited_by_hand = False
+
+    def on_desk_input_cut(self, event: DeskInput.Cut) -> None:
+        event.stop()
+        self.set_error(paste_cut_message(self.app.tr, event))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # Staff changed what the error was about: it goes (the next check says it again if
+        # it still holds). A value the screen set (a PIN cleared after a wrong one) is not that.
+        if event.input is self._input and self._input.edited_by_hand:
+            self.clear_error()
 
     def clear_error(self) -> None:
         label = self.query_one(".field-error", Label)
         label.update("")
         label.display = False
         self.query_one(Input).remove_class("-invalid")
+
+
+def paste_cut_message(tr, cut: DeskInput.Cut) -> str:
+    return tr.t("paste.cut", length=f"{cut.pasted:,}", max=cut.input.max_length, kept=cut.kept)
 
 
 def show_field_error(screen: Widget, field: str, message: str) -> bool:
