@@ -9,7 +9,17 @@ import sqlite3
 
 import pytest
 from conftest import make_front_desk
-from desk_pilot import choose, new_app, screen_name, settle, sign_in, tick, type_in, wait_until
+from desk_pilot import (
+    CountedKeys,
+    choose,
+    new_app,
+    screen_name,
+    settle,
+    sign_in,
+    tick,
+    type_in,
+    wait_until,
+)
 from escpos_decode import decode
 
 from deskapp.rules.hashing import matches
@@ -224,3 +234,99 @@ async def test_dealer_without_the_end_customer_is_refused(tmp_path):
     assert json.loads(refusal[0]["data"])["reasons"] == ["dealer_without_end_customer"]
     assert json.loads(refusal[0]["data"])["dealer"] == "大同經銷 陳先生"
     assert rows(db, "SELECT COUNT(*) AS n FROM repair_orders")[0]["n"] == 0
+
+
+def demo_desk(directory, printer_url: str):
+    """The demo station (built at the tests' fixed clock) with the test's printer."""
+    from builders import fixed_clock
+
+    from deskapp.demo import build_demo
+
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "station.toml").write_text(
+        f'[printer]\nurl = "{printer_url}"\npaper_mm = 80\nencoding = "auto"\n', encoding="utf-8")
+    build_demo(directory / "station.db", locale="zh_TW", clock=fixed_clock())
+    return directory / "station.db"
+
+
+async def test_in_warranty_laptop_on_record_from_the_call_to_the_voucher_in_24_keys(tmp_path, printer):
+    """Issue 12's goal, on the demo station: the queue number called, every step of the
+    standard done (fault restated and confirmed, the customer on file, the invoice seen and
+    copied, the warranty explained and agreed, accessories, appearance, fault reproduced,
+    backup reminder, confirmed), the voucher printed: at most 24 keys beyond the typed text.
+    The laptop's product line, brand and model come from its purchase record."""
+    db = demo_desk(tmp_path / "station", printer.url)
+    tr = translator("zh_TW")
+    app = new_app(db, "zh_TW")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, "王美玲")
+        keys = CountedKeys(pilot)
+        form = lambda field_id: app.screen.query_one(f"#{field_id}")  # noqa: E731
+
+        await keys.press("n")  # A001, the first drop-off waiting, called to the desk
+        await wait_until(pilot, lambda: "A001" in str(app.screen.query_one("#call-banner").render()))
+        await keys.press("i")
+        await wait_until(pilot, lambda: screen_name(app) == "PreInspectionScreen")
+        await keys.type("開機沒反應")
+        await keys.press("enter")
+        await keys.type("按電源鍵完全不開機")
+        await keys.press("enter", "space", "pagedown")  # restated, the customer confirmed it
+
+        await wait_until(pilot, lambda: app.screen.step == 1, what="the customer step")
+        await keys.type("0910111222")  # a customer on file: found by the whole phone
+        await wait_until(pilot, lambda: form("name").value == "許志偉", what="the customer found")
+        await keys.press("pagedown")
+
+        await wait_until(pilot, lambda: app.screen.step == 2, what="the purchase step")
+        await keys.press("enter")  # proof: the invoice (the first choice)
+        await keys.type("EE-94949494")
+        await keys.press("enter", "space", "enter")  # the invoice copied and kept
+        await keys.type("NB-X14-0888")
+        await keys.press("enter")  # the purchase record fills the device
+        await wait_until(pilot, lambda: form("product_line").value == "laptop", what="the line from the record")
+        assert (form("brand").value, form("model").value) == ("ProBook", "ProBook X14")
+        assert app.focused is form("model")  # the product-line choice skipped (Shift+Tab goes back to it)
+        await keys.press("pagedown")
+
+        await wait_until(pilot, lambda: app.screen.step == 3, what="the fees step")
+        assert tr.t("warranty_status.in_warranty") in str(form("fees-text").render())
+        await keys.press("space", "pagedown")  # the policy explained, the customer agreed
+
+        await wait_until(pilot, lambda: app.screen.step == 4, what="the inspection step")
+        await keys.press("space", "enter")  # the power adapter left with it; on to the appearance
+        await keys.press("enter")  # nothing to note on the appearance list
+        await keys.press("space", "enter", "space")  # the fault reproduced; the backup reminder given
+        await keys.press("pagedown")
+
+        await wait_until(pilot, lambda: app.screen.step == 5, what="the confirm step")
+        assert form("fault_confirmed").value == "按電源鍵完全不開機"
+        await keys.press("pagedown")
+        await wait_until(pilot, lambda: screen_name(app) == "VoucherScreen", what="the voucher")
+        number = app.screen.number
+        await keys.press("p")
+        voucher_bytes = printer.wait_for(2)[0]
+        await settle(app, pilot)
+
+    print(f"drop-off keys: {len(keys.keys)} beyond {keys.text} characters typed: {' '.join(keys.keys)}")
+    assert len(keys.keys) <= 24, (len(keys.keys), keys.keys)
+    assert keys.text == len("開機沒反應按電源鍵完全不開機0910111222EE-94949494NB-X14-0888")
+    order = rows(db, "SELECT * FROM repair_orders WHERE number = ?", (number,))[0]
+    assert order["state"] == "received" and order["warranty_status"] == "in_warranty"
+    device = rows(db, "SELECT * FROM devices WHERE id = ?", (order["device_id"],))[0]
+    assert (device["serial"], device["product_line"], device["brand"], device["model"]) == (
+        "NB-X14-0888", "laptop", "ProBook", "ProBook X14")
+    customer = rows(db, "SELECT name FROM customers WHERE id = ?", (order["customer_id"],))[0]["name"]
+    assert customer == "許志偉"
+    intake = json.loads(order["intake"])
+    assert intake["proof"] == "invoice" and intake["invoice_copy_kept"] and intake["accessories"] == ["power_adapter"]
+    assert intake["fault_reproduced"] and intake["backup_reminder_given"] and intake["fees_acknowledged"]
+    queue = rows(db, "SELECT status FROM queue_tickets WHERE id = ?", (order["queue_ticket_id"],))
+    assert queue == [{"status": "served"}]
+    # the voucher is on paper with the code the store accepts, none of it left waiting
+    assert order["voucher_code_hash"] is not None
+    assert rows(db, "SELECT * FROM voucher_codes_pending WHERE order_id = ?", (order["id"],)) == []
+    printed = rows(db, "SELECT data FROM events WHERE kind = 'print.voucher' AND subject = ?", (number,))
+    assert [json.loads(p["data"])["outcome"] for p in printed] == ["printed"]
+    assert decode(voucher_bytes, "big5").barcodes == [number]
+    steps = [e["subject"] for e in rows(db, "SELECT subject FROM events WHERE kind = 'intake.step' ORDER BY id")]
+    assert steps[-5:] == ["customer", "purchase", "fees", "inspection", "confirm"]  # each step done, to the next

@@ -265,11 +265,13 @@ class PreInspectionScreen(DeskScreen):
                     yield CheckList(id="accessories")
                     yield Label(tr.t("pre.appearance"), classes="field-label")
                     yield CheckList(id="appearance_items")
-                    yield FormField(tr.t("pre.appearance_notes"), "appearance_notes")
-                    yield FormField(tr.t("pre.non_standard_parts"), "non_standard_parts")
+                    # the two checks every intake makes come before the notes most intakes leave
+                    # empty: two Enters from the lists, not four
                     yield Checkbox(tr.t("pre.fault_reproduced"), id="fault_reproduced", compact=True)
                     yield Checkbox(tr.t("pre.backup_reminder"), id="backup_reminder", compact=True)
                     yield Label("", id="backup_reminder-error", classes="field-error", markup=False)
+                    yield FormField(tr.t("pre.appearance_notes"), "appearance_notes")
+                    yield FormField(tr.t("pre.non_standard_parts"), "non_standard_parts")
                     yield FormField(tr.t("pre.passcode"), "passcode", password=True)
                 with VerticalScroll(id="step-confirm"):
                     yield FormField(tr.t("pre.fault_confirmed"), "fault_confirmed")
