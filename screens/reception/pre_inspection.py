@@ -187,6 +187,10 @@ class PreInspectionScreen(DeskScreen):
         # so the focus has moved before the next key is read: a barcode scanner or a fast
         # typist sends text and Enter faster than the input could pass a message back.
         Binding("enter", "enter_next", "Next field", show=False, priority=True),
+        # Space ticks as the app reads it too: a widget's own Space runs only once the key has
+        # bubbled back up to the app, after a Page Down typed right behind it (seen through a
+        # pty: the step was checked with the box not yet ticked).
+        Binding("space", "tick", "Tick", show=False, priority=True),
         Binding("escape", "leave", "Leave (draft kept)"),
     ]
 
@@ -463,6 +467,18 @@ class PreInspectionScreen(DeskScreen):
                 label.update("")
 
     def action_next_step(self) -> None:
+        """Page Down is a priority key: it runs as the app reads it, while the keys before it
+        (a tick, the last characters typed) may still wait in the focused field's queue. The
+        step is taken from that queue, after them, so it sees what they did."""
+        focused = self.focused
+        if focused is not None and focused is not self:
+            focused.call_later(self.next_step)
+        else:
+            self.next_step()
+
+    def next_step(self) -> None:
+        if not self.is_attached or not self.is_current:
+            return
         if self.flow_pending():
             return
         data = self.gather()
@@ -732,7 +748,7 @@ class PreInspectionScreen(DeskScreen):
         if self._next_after_lookup:
             self._next_after_lookup = False
             if STEPS[self.step] == "purchase":
-                self.action_next_step()
+                self.next_step()
 
     def refused_device(self, error) -> None:
         self._looked_up = None
@@ -780,6 +796,22 @@ class PreInspectionScreen(DeskScreen):
         shown = self.query_one("#via_dealer", Checkbox).value
         for field in ("#field-dealer_name", "#field-dealer_phone"):
             self.query_one(field).display = shown
+
+    def action_tick(self) -> None:
+        from textual.actions import SkipAction
+
+        focused = self.focused
+        if isinstance(focused, Checkbox):
+            focused.toggle()
+        elif isinstance(focused, SelectionList):
+            if focused.highlighted is None and focused.option_count:
+                focused.highlighted = 0
+            if focused.highlighted is not None:
+                focused.toggle(focused.get_option_at_index(focused.highlighted).value)
+        elif isinstance(focused, RadioSet):
+            focused.action_toggle_button()
+        else:
+            raise SkipAction()  # a space typed into a field
 
     def action_enter_next(self) -> None:
         from textual.actions import SkipAction
