@@ -104,6 +104,10 @@ async def test_queue_pre_inspection_voucher_and_hand_off_show_hostile_text(hosti
         assert screen_name(app) == "VoucherScreen"
         preview = flat(app)
         assert "黃淑芬[/x]壞[b]粗" in preview and "[b]VisionCam[/x]" in preview
+        await pilot.press("p")  # no printer here: the code waits, and is shown once for a handwritten voucher
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
         await pilot.press("s", "pagedown")
         await settle(app, pilot)
 

@@ -328,7 +328,10 @@ async def voucher(pilot):
 
 async def hand_off(pilot):
     await voucher(pilot)
-    await pilot.press("s", "pagedown")  # the customer signed; on to the hand-off
+    for key in ("p", "c"):  # no printer: the code is shown once for a handwritten voucher
+        await pilot.press(key)
+        await settle(pilot.app, pilot)
+    await pilot.press("s", "pagedown")  # the customer signed what they read; on to the hand-off
     await settle(pilot.app, pilot)
 
 
