@@ -318,8 +318,12 @@ class PreInspectionScreen(DeskScreen):
         return data
 
     def proof_pressed(self):
-        """The proof's button pressed, read from the buttons (the set learns it a message later)."""
-        return next((b for b in self.query_one("#proof", RadioSet).query(RadioButton) if b.value), None)
+        """The proof's button pressed, read from the buttons: the set learns of a new one a message
+        later, and until then two are pressed (the new one is the one the set does not know yet)."""
+        radios = self.query_one("#proof", RadioSet)
+        pressed = [b for b in radios.query(RadioButton) if b.value]
+        newer = [b for b in pressed if b is not radios.pressed_button]
+        return (newer or pressed or [None])[0]
 
     def restore(self, data: dict) -> None:
         # what the draft holds is put back as it was: no lookup, no reset of the customer picked
