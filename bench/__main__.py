@@ -13,10 +13,10 @@ from bench import common
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("which", nargs="*", metavar="writes|lookups|concurrency|ui|paste")
+    parser.add_argument("which", nargs="*", metavar="writes|lookups|concurrency|ui|paste|walkthrough")
     parser.add_argument("--orders", type=int, default=1_000_000)
     args = parser.parse_args()
-    known = ["writes", "lookups", "concurrency", "ui", "paste"]
+    known = ["writes", "lookups", "concurrency", "ui", "paste", "walkthrough"]
     unknown = [w for w in args.which if w not in known]
     if unknown:
         parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(known)}")
@@ -42,6 +42,10 @@ def main() -> None:
         from bench import paste
 
         paste.run(orders=args.orders)
+    if "walkthrough" in which:
+        from bench import walkthrough
+
+        walkthrough.run()
 
 
 if __name__ == "__main__":

@@ -123,12 +123,12 @@ def populate(station: Station) -> dict:
         with sales.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(["serial", "model", "product_line", "purchased_on", "invoice_no", "seller",
-                             "customer_name", "customer_phone"])
+                             "customer_name", "customer_phone", "brand"])
             for p in spec["purchases"]:
                 owner = customers[p["customer"]]
                 writer.writerow([p["serial"], p["model"], p["product_line"],
                                  (today - dt.timedelta(days=p["days_ago"])).isoformat(), p["invoice_no"],
-                                 p["seller"], owner.name, owner.phones[0]])
+                                 p["seller"], owner.name, owner.phones[0], p.get("brand", "")])
         imported = import_sales_csv(station, manager, sales)
 
     products = {p["serial"]: p for p in spec["purchases"]}

@@ -14,20 +14,24 @@ from deskapp.rules.text import clean
 
 
 def _open_and_list(app):
-    """In a worker: the station (opened, migrated if needed) and its staff."""
+    """In a worker: the station (opened, migrated if needed) and its staff, those who signed
+    in on this terminal last first (this terminal's memory, see settings.terminal_memory)."""
     from deskapp.records.staff import list_staff
+    from deskapp.settings.terminal_memory import first_signed_in_here, recent_staff
 
     station = app.station or app.open_station()
-    return station, list_staff(station)
+    return station, first_signed_in_here(list_staff(station), recent_staff(station.store.path, app.terminal))
 
 
 def _check_pin(station, name: str, pin: str, terminal: str):
     """In a worker: the PIN check (it writes the attempt to the event log), and the
-    pre-inspections this terminal left open."""
+    pre-inspections this terminal left open. Who signed in is first in this terminal's list."""
     from deskapp.reception import drafts
     from deskapp.records.staff import sign_in
+    from deskapp.settings.terminal_memory import signed_in_here
 
     staff = sign_in(station, name, pin, terminal)
+    signed_in_here(station.store.path, terminal, staff.name)
     return staff, drafts.open_drafts(station, terminal)
 
 

@@ -154,3 +154,21 @@ async def run_command(app, pilot, query: str, expect: str) -> None:
 def screen_text(app) -> str:
     """Everything the screen shows now, as plain text (what a person reads)."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+class CountedKeys:
+    """The keys a person presses, counted as a walkthrough counts them: the characters of
+    text typed into a field apart from every other key (commands, Enter, Tab, arrows...)."""
+
+    def __init__(self, pilot) -> None:
+        self.pilot = pilot
+        self.text = 0
+        self.keys: list[str] = []
+
+    async def type(self, text: str) -> None:
+        self.text += len(text)
+        await self.pilot.press(*text)
+
+    async def press(self, *keys: str) -> None:
+        self.keys += keys
+        await self.pilot.press(*keys)

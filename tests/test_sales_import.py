@@ -98,3 +98,22 @@ def test_the_same_sale_twice_with_different_values_is_a_conflict(station, system
     with pytest.raises(ImportRejected) as rejected:
         import_sales_csv(station, system, write(tmp_path, text))
     assert rejected.value.problems[0][0] == 3 and "line 2" in rejected.value.render(translator("en"))
+
+
+def test_the_brand_column_is_optional_and_fills_the_device_at_pre_inspection(station, system, tmp_path):
+    """A seller's export may name the brand: pre-inspection's device of a serial on record
+    then has product line, brand and model from the sale; without the column, the brand comes
+    from the device's earlier visit, if any; a serial not on record is not guessed at."""
+    from deskapp.reception.pre_inspection import known_device
+
+    import_sales_csv(station, system, write(tmp_path, HEADER + GOOD))
+    assert find_purchase(station, serial="CAM-A10001").brand == ""
+    with_brand = (SALES_HEADER + ",brand\n"
+                  + "NB-X14-0888,ProBook X14,laptop,2026-08-01,EE-94949494,燦坤 台北店,,,ProBook\n")
+    assert import_sales_csv(station, system, write(tmp_path, with_brand, name="more.csv")).added == 1
+    assert known_device(station, "nb-x14-0888") == {
+        "serial": "NB-X14-0888", "product_line": "laptop", "brand": "ProBook", "model": "ProBook X14"}
+    assert known_device(station, "CAM-A10001")["brand"] == ""  # no brand on record, no earlier visit
+    assert known_device(station, "CAM-NOT-SOLD") is None and known_device(station, "x") is None
+    again = import_sales_csv(station, system, write(tmp_path, with_brand.replace(",ProBook\n", ",HP\n"), name="m.csv"))
+    assert again.updated == 1 and find_purchase(station, serial="NB-X14-0888").brand == "HP"

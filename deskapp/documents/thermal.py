@@ -138,11 +138,17 @@ def new_check_code(station, actor, number: str, code: str | None = None) -> str:
 
 
 def record_signed(station, actor, number: str) -> None:
-    """The customer signed the pickup voucher."""
-    order = get_order(station, number)
+    """The customer signed the pickup voucher: only once it is on paper (printed, or its code
+    given once for a voucher written by hand), since they sign what they have read."""
+    from deskapp.orders.model import locked_row
+
     with station.store.write() as conn:
-        conn.execute("UPDATE repair_orders SET voucher_signed_at = ? WHERE id = ?", (to_db(station.now()), order.id))
-        events.record(conn, station, actor, "voucher.signed", order_id=order.id, subject=order.number)
+        row = locked_row(conn, number)
+        pending = conn.execute("SELECT 1 FROM voucher_codes_pending WHERE order_id = ?", (row["id"],)).fetchone()
+        if row["voucher_code_hash"] is None or pending is not None:
+            raise DomainError("error.voucher_not_printed", number=row["number"])
+        conn.execute("UPDATE repair_orders SET voucher_signed_at = ? WHERE id = ?", (to_db(station.now()), row["id"]))
+        events.record(conn, station, actor, "voucher.signed", order_id=row["id"], subject=row["number"])
 
 
 # --------------------------------------------------------------------------- printing

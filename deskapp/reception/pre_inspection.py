@@ -209,3 +209,56 @@ def existing_customer_id(station, phone) -> int | None:
     row = station.store.query_one(
         "SELECT customer_id FROM customer_phones WHERE phone = ? ORDER BY customer_id LIMIT 1", (wanted,))
     return row["customer_id"] if row else None
+
+
+# --------------------------------------------------------------------------- fewer keys
+# What the station already knows is offered, never decided for reception: the device of a
+# serial on record fills its fields (still changeable), and the terminal's last choices
+# are the next customer's defaults.
+
+
+def known_device(station, serial: str, invoice_no: str = "") -> dict | None:
+    """The product line, brand and model of the device with ``serial``, from its purchase
+    record (the sale the warranty is decided on); the brand, if the sale has none, from the
+    device's earlier visits. None if the station has no record of it."""
+    from deskapp.records.purchases import find_purchase
+
+    try:
+        serial = validate.serial("serial", serial)
+    except ValidationError:
+        return None
+    sale = find_purchase(station, serial=serial, invoice_no=invoice_no or None)
+    if sale is None or sale.serial != serial:
+        return None
+    brand = sale.brand
+    if not brand:
+        row = station.store.query_one(
+            "SELECT brand FROM devices WHERE serial = ? AND brand != '' ORDER BY id DESC LIMIT 1", (serial,))
+        brand = row["brand"] if row else ""
+    return {"serial": serial, "product_line": sale.product_line, "brand": brand, "model": sale.model}
+
+
+def intake_defaults(station, terminal: str) -> dict:
+    """This terminal's last choices, as far as the station's settings still allow them:
+    ``proof``, ``product_line`` and ``accessories`` (per product line)."""
+    from deskapp.settings.checklists import accessories_for
+    from deskapp.settings.terminal_memory import recall
+
+    memory = recall(station.store.path, terminal)
+    lines = station.policy.product_lines
+    accessories = memory.get("accessories") if isinstance(memory.get("accessories"), dict) else {}
+    return {
+        "proof": memory.get("proof") if memory.get("proof") in PROOFS else "",
+        "product_line": memory.get("product_line") if memory.get("product_line") in lines else "",
+        "accessories": {line: [a for a in ticked if a in accessories_for(line)]
+                        for line, ticked in accessories.items() if line in lines and isinstance(ticked, list)},
+    }
+
+
+def remember_intake(station, terminal: str, data: dict) -> None:
+    """After an order is taken: its proof, product line and accessories are this terminal's defaults."""
+    from deskapp.settings.terminal_memory import remember
+
+    line = str(data.get("product_line") or "")
+    remember(station.store.path, terminal, proof=str(data.get("proof") or ""), product_line=line,
+             accessories={line: list(data.get("accessories") or [])} if line else {})

@@ -1,7 +1,8 @@
 """Purchase records: the sales the station can verify warranty against.
 
 ``import_sales_csv`` reads the seller's export (UTF-8, BOM tolerated) with the header
-``serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone``.
+``serial,model,product_line,purchased_on,invoice_no,seller,customer_name,customer_phone``, and
+optionally ``brand`` (pre-inspection fills the device's brand from it).
 The whole file is validated first; any bad row rejects the file with its line number,
 so nothing is ever half imported. A record is keyed by (serial, invoice_no): importing
 the same file again changes nothing.
@@ -21,6 +22,7 @@ from deskapp.rules.policy import PurchaseFacts
 from deskapp.storage import events
 
 COLUMNS = ("serial", "model", "product_line", "purchased_on", "invoice_no", "seller", "customer_name", "customer_phone")
+OPTIONAL_COLUMNS = ("brand",)
 MAX_REPORTED = 20
 
 
@@ -35,6 +37,7 @@ class PurchaseRecord:
     seller: str
     customer_name: str
     customer_phone: str
+    brand: str = ""
 
     def facts(self) -> PurchaseFacts:
         return PurchaseFacts(self.serial, self.purchased_on, self.invoice_no, self.product_line)
@@ -47,6 +50,7 @@ class PurchaseRecord:
             "purchased_on": self.purchased_on.isoformat(),
             "invoice_no": self.invoice_no,
             "seller": self.seller,
+            "brand": self.brand,
         }
 
 
@@ -54,6 +58,7 @@ def _record(row) -> PurchaseRecord:
     return PurchaseRecord(
         row["id"], row["serial"], row["model"], row["product_line"], dt.date.fromisoformat(row["purchased_on"]),
         row["invoice_no"], row["seller"], row["customer_name"], row["customer_phone"],
+        row["brand"] if "brand" in row.keys() else "",
     )
 
 
@@ -133,6 +138,7 @@ def _validate_row(station, row: dict, today: dt.date) -> tuple:
         validate.required_text("seller", row.get("seller"), max_len=80),
         validate.optional_text("customer_name", row.get("customer_name"), max_len=60),
         validate.phone("customer_phone", phone) if phone else "",
+        validate.optional_text("brand", row.get("brand"), max_len=40),
     )
 
 
@@ -184,14 +190,14 @@ def import_sales_csv(station, actor, path: Path) -> ImportResult:
     with station.store.write() as conn:
         for values in rows:
             existing = conn.execute(
-                "SELECT id, serial, model, product_line, purchased_on, invoice_no, seller, customer_name, customer_phone"
-                " FROM purchases WHERE serial = ? AND invoice_no = ?",
+                "SELECT id, serial, model, product_line, purchased_on, invoice_no, seller, customer_name, customer_phone,"
+                " brand FROM purchases WHERE serial = ? AND invoice_no = ?",
                 (values[0], values[4]),
             ).fetchone()
             if existing is None:
                 conn.execute(
                     "INSERT INTO purchases (serial, model, product_line, purchased_on, invoice_no, seller,"
-                    " customer_name, customer_phone, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " customer_name, customer_phone, brand, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, now),
                 )
                 added += 1
@@ -200,8 +206,9 @@ def import_sales_csv(station, actor, path: Path) -> ImportResult:
             else:
                 conn.execute(
                     "UPDATE purchases SET model = ?, product_line = ?, purchased_on = ?, seller = ?,"
-                    " customer_name = ?, customer_phone = ?, imported_at = ? WHERE id = ?",
-                    (values[1], values[2], values[3], values[5], values[6], values[7], now, existing["id"]),
+                    " customer_name = ?, customer_phone = ?, brand = ?, imported_at = ? WHERE id = ?",
+                    (values[1], values[2], values[3], values[5], values[6], values[7], values[8], now,
+                     existing["id"]),
                 )
                 updated += 1
         if added or updated:

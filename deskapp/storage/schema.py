@@ -382,6 +382,13 @@ def m006_sign_in_guard_and_voucher_codes(db) -> None:
     _seal_plaintext_passcodes(db)
 
 
+@step
+def m007_purchase_brand(db) -> None:
+    # The seller's export may name the brand (an optional column): pre-inspection fills the
+    # device's product line, brand and model from the sale of a serial on record.
+    _run(db, ["ALTER TABLE purchases ADD COLUMN brand TEXT NOT NULL DEFAULT ''"])
+
+
 def _seal_plaintext_passcodes(db) -> None:
     """Passcodes written before they were sealed (orders and open drafts): sealed now, with the
     key beside the station file, so the file no longer holds them in plain text."""

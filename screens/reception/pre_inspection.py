@@ -36,7 +36,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from deskapp.reception.pre_inspection import PHRASES, PROOFS, STEPS
+from deskapp.reception.pre_inspection import PHRASES, PROOFS, STEPS, intake_defaults
 from deskapp.rules.text import clean, device_label
 
 TEXT_FIELDS = ("fault_told", "fault_restated", "phone", "name", "company", "dealer_name", "dealer_phone",
@@ -45,6 +45,16 @@ TEXT_FIELDS = ("fault_told", "fault_restated", "phone", "name", "company", "deal
 CHECKBOXES = ("customer_confirmed", "via_dealer", "invoice_copy_kept", "fees_acknowledged", "fault_reproduced",
               "backup_reminder")
 AUTOSAVE_S = 2.0
+
+
+class CheckList(SelectionList):
+    """A checkbox list as people expect it: arrows move inside, Space ticks the line the
+    cursor is on, Enter or Tab moves on to the next field (the screen's Enter). The cursor
+    is on the first line as soon as the list has the focus: no key is lost to placing it."""
+
+    def on_focus(self) -> None:
+        if self.highlighted is None and self.option_count:
+            self.highlighted = 0
 
 
 class DraftKeeper:
@@ -123,6 +133,23 @@ def refuse_intake(keeper: DraftKeeper, station, actor, step: str, data: dict, re
     return keeper.close(record)
 
 
+def device_for(station, serial: str, invoice_no: str):
+    """In a worker: the device the purchase record knows for ``serial`` (or None), with what was asked."""
+    from deskapp.reception.pre_inspection import known_device
+
+    return serial, known_device(station, serial, invoice_no)
+
+
+def finish_and_remember(keeper, station, actor, data: dict, terminal: str):
+    """In a worker: the intake finished, then its choices kept as this terminal's defaults."""
+    from deskapp.reception.pre_inspection import remember_intake
+
+    order = finish_intake(keeper, station, actor, data)
+    if order is not None:
+        remember_intake(station, terminal, data)
+    return order
+
+
 def decide_for(station, data: dict):
     """In a worker: the warranty decision for the device described, with what it was asked for."""
     from deskapp.reception.pre_inspection import decide
@@ -168,6 +195,10 @@ class PreInspectionScreen(DeskScreen):
         # so the focus has moved before the next key is read: a barcode scanner or a fast
         # typist sends text and Enter faster than the input could pass a message back.
         Binding("enter", "enter_next", "Next field", show=False, priority=True),
+        # Space ticks as the app reads it too: a widget's own Space runs only once the key has
+        # bubbled back up to the app, after a Page Down typed right behind it (seen through a
+        # pty: the step was checked with the box not yet ticked).
+        Binding("space", "tick", "Tick", show=False, priority=True),
         Binding("escape", "leave", "Leave (draft kept)"),
     ]
 
@@ -191,6 +222,10 @@ class PreInspectionScreen(DeskScreen):
         self._open_order_ack = ""  # the serial reception confirmed a second open order for
         self._restored_name = None  # the name put back from the draft (not typed: no search)
         self._saved = None
+        self.defaults = {}  # this terminal's last choices (proof, product line, accessories per line)
+        self._looked_up = None  # the serial whose purchase record was looked up
+        self._filled = {}  # what the record (or the defaults) put in a field: replaced, never what was typed
+        self._next_after_lookup = False  # Page Down came before the record's answer: go on after it
 
     # ------------------------------------------------------------------ layout
 
@@ -225,6 +260,7 @@ class PreInspectionScreen(DeskScreen):
                     yield FormField(tr.t("pre.invoice_no"), "invoice_no")
                     yield Checkbox(tr.t("pre.invoice_copy_kept"), id="invoice_copy_kept", compact=True)
                     yield FormField(tr.t("pre.serial"), "serial")
+                    yield Label("", id="device-on-record", markup=False)  # the model as the sale names it
                     yield Label(tr.t("pre.product_line"), classes="field-label")
                     yield Select([(tr.t(f"product_line.{p}"), p) for p in policy.product_lines],
                                  prompt=tr.t("pre.pick"), id="product_line", compact=True)
@@ -238,14 +274,16 @@ class PreInspectionScreen(DeskScreen):
                     yield Label("", id="fees_acknowledged-error", classes="field-error", markup=False)
                 with VerticalScroll(id="step-inspection"):
                     yield Label(tr.t("pre.accessories"), classes="field-label")
-                    yield SelectionList(id="accessories")
+                    yield CheckList(id="accessories")
                     yield Label(tr.t("pre.appearance"), classes="field-label")
-                    yield SelectionList(id="appearance_items")
-                    yield FormField(tr.t("pre.appearance_notes"), "appearance_notes")
-                    yield FormField(tr.t("pre.non_standard_parts"), "non_standard_parts")
+                    yield CheckList(id="appearance_items")
+                    # the two checks every intake makes come before the notes most intakes leave
+                    # empty: two Enters from the lists, not four
                     yield Checkbox(tr.t("pre.fault_reproduced"), id="fault_reproduced", compact=True)
                     yield Checkbox(tr.t("pre.backup_reminder"), id="backup_reminder", compact=True)
                     yield Label("", id="backup_reminder-error", classes="field-error", markup=False)
+                    yield FormField(tr.t("pre.appearance_notes"), "appearance_notes")
+                    yield FormField(tr.t("pre.non_standard_parts"), "non_standard_parts")
                     yield FormField(tr.t("pre.passcode"), "passcode", password=True)
                 with VerticalScroll(id="step-confirm"):
                     yield FormField(tr.t("pre.fault_confirmed"), "fault_confirmed")
@@ -263,6 +301,8 @@ class PreInspectionScreen(DeskScreen):
                 self.ask("decision", decide_for, self.app.station, self.gather())
         elif self.queue_code:
             self.queue_day = self.app.station.today().isoformat()
+        if self.restore_from is None:  # a new intake starts from this terminal's last choices (in a worker)
+            self.ask("defaults", intake_defaults, self.app.station, self.app.terminal)
         self._saved = self.gather()  # an untouched form is not worth a draft
         self.show_dealer_fields()
         self.show_step()
@@ -273,7 +313,7 @@ class PreInspectionScreen(DeskScreen):
     def gather(self) -> dict:
         data = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
         data.update({name: self.query_one(f"#{name}", Checkbox).value for name in CHECKBOXES})
-        pressed = self.query_one("#proof", RadioSet).pressed_button
+        pressed = self.proof_pressed()
         data["proof"] = pressed.id.removeprefix("proof-") if pressed else ""
         line = self.query_one("#product_line", Select).value
         data["product_line"] = line if isinstance(line, str) else ""
@@ -284,6 +324,14 @@ class PreInspectionScreen(DeskScreen):
         data["queue_day"] = self.queue_day
         data["open_order_ack"] = self._open_order_ack
         return data
+
+    def proof_pressed(self):
+        """The proof's button pressed, read from the buttons: the set learns of a new one a message
+        later, and until then two are pressed (the new one is the one the set does not know yet)."""
+        radios = self.query_one("#proof", RadioSet)
+        pressed = [b for b in radios.query(RadioButton) if b.value]
+        newer = [b for b in pressed if b is not radios.pressed_button]
+        return (newer or pressed or [None])[0]
 
     def restore(self, data: dict) -> None:
         # what the draft holds is put back as it was: no lookup, no reset of the customer picked
@@ -309,10 +357,22 @@ class PreInspectionScreen(DeskScreen):
         self.queue_day = self.app.station.today().isoformat() if self.queue_code else ""
         self.fill_checklists(data.get("product_line") or "", data.get("accessories", []), data.get("appearance_items", []))
 
-    def fill_checklists(self, product_line: str, accessories=(), appearance=()) -> None:
+    def answered_defaults(self, defaults: dict) -> None:
+        """This terminal's last choices: the proof pressed (if none is yet), the accessories
+        ticked last for the product line offered when its list is filled."""
+        self.defaults = defaults
+        untouched = self.gather() == self._saved
+        if defaults.get("proof") in PROOFS and self.proof_pressed() is None:
+            self.query_one(f"#proof-{defaults['proof']}", RadioButton).value = True
+        if untouched:
+            self._saved = self.gather()  # a default is not worth a draft either
+
+    def fill_checklists(self, product_line: str, accessories=None, appearance=()) -> None:
         from deskapp.settings.checklists import accessories_for, appearance_items
 
         tr = self.app.tr
+        if accessories is None:  # a new list: the accessories this terminal ticked last for this line
+            accessories = self.defaults.get("accessories", {}).get(product_line, [])
         self._checklist_line = product_line
         acc = self.query_one("#accessories", SelectionList)
         acc.clear_options()
@@ -387,8 +447,9 @@ class PreInspectionScreen(DeskScreen):
                 field.value = self.query_one("#fault_restated", Input).value
             self.show_summary()
         first = self.query_one(f"#step-{name}").query("Input, Checkbox, RadioSet, Select, SelectionList").first()
-        if isinstance(first, SelectionList) and first.highlighted is None and first.option_count:
-            first.highlighted = 0
+        pressed = self.proof_pressed()
+        if isinstance(first, RadioSet) and pressed is not None:  # chosen (or chosen here last time): on past it
+            first = self.query_one("#invoice_no" if pressed.id == "proof-invoice" else "#serial")
         first.focus()
 
     def update_prompter(self) -> None:
@@ -418,14 +479,29 @@ class PreInspectionScreen(DeskScreen):
                 label.update("")
 
     def action_next_step(self) -> None:
+        """Page Down is a priority key: it runs as the app reads it, while the keys before it
+        (a tick, the last characters typed) may still wait in the focused field's queue. The
+        step is taken from that queue, after them, so it sees what they did."""
+        focused = self.focused
+        if focused is not None and focused is not self:
+            focused.call_later(self.next_step)
+        else:
+            self.next_step()
+
+    def next_step(self) -> None:
+        if not self.is_attached or not self.is_current:
+            return
         if self.flow_pending():
             return
         data = self.gather()
         name = STEPS[self.step]
         self.clear_errors()
         if name == "confirm":
-            self.ask("complete", finish_intake, self.keeper, self.app.station, self.app.actor, data)
+            self.ask("complete", finish_and_remember, self.keeper, self.app.station, self.app.actor, data,
+                     self.app.terminal)
             return
+        if name == "purchase" and self.look_up_device(then_next=True):
+            return  # the purchase record first: its product line, brand and model are part of the step
         self._step_data = data
         self.ask("step", advance, self.keeper, self.app.station, self.app.actor, self.next_seq(), name, data)
 
@@ -657,6 +733,66 @@ class PreInspectionScreen(DeskScreen):
         self.refused = None
         self.query_one("#decision", Static).update("")
 
+    # ---- the device of a serial on record
+
+    def look_up_device(self, then_next: bool = False) -> bool:
+        """Ask for the purchase record of the serial typed, unless it was looked up already.
+        True if an answer is awaited (``then_next``: the step goes on once it came)."""
+        serial = self.query_one("#serial", Input).value
+        if not serial.strip() or (serial == self._looked_up and not self.asking("device")):
+            return False
+        self._next_after_lookup = self._next_after_lookup or then_next
+        self.ask("device", device_for, self.app.station, serial, self.query_one("#invoice_no", Input).value)
+        return True
+
+    @on(Input.Blurred, "#serial")
+    def serial_left(self) -> None:
+        self.look_up_device()
+
+    def answered_device(self, result) -> None:
+        asked, found = result
+        if asked != self.query_one("#serial", Input).value:  # typed on meanwhile: this one's record
+            self._looked_up = None
+            self.look_up_device()
+            return
+        self._looked_up = asked
+        self.fill_device(found)
+        if self._next_after_lookup:
+            self._next_after_lookup = False
+            if STEPS[self.step] == "purchase":
+                self.next_step()
+
+    def refused_device(self, error) -> None:
+        self._looked_up = None
+        self._next_after_lookup = False
+        self.show_refusal(error)
+
+    def fill_device(self, found: dict | None) -> None:
+        """The record's product line, brand and model in their fields (a value typed or picked
+        by hand stays); no record: the product line this terminal took in last, if none is picked."""
+        tr = self.app.tr
+        select = self.query_one("#product_line", Select)
+        line = select.value if isinstance(select.value, str) else ""
+        note = self.query_one("#device-on-record", Label)
+        if found is None:
+            note.update("")
+            wanted = {"product_line": self.defaults.get("product_line", "")}
+        else:
+            wanted = {k: found[k] for k in ("product_line", "brand", "model")}
+            note.update(tr.t("pre.device_on_record", device=clean(device_label(
+                tr, found["product_line"], found["brand"], found["model"]))))
+        if wanted["product_line"] and (not line or line == self._filled.get("product_line")):
+            select.value = wanted["product_line"]
+            self._filled["product_line"] = wanted["product_line"]
+        for name in ("brand", "model"):
+            field = self.query_one(f"#{name}", Input)
+            if name in wanted and wanted[name] and (not field.value or field.value == self._filled.get(name)):
+                field.value = wanted[name]
+                self._filled[name] = wanted[name]
+        if found is not None and self.focused is select:  # the choice is made: on past it
+            empty = [n for n in ("brand", "model") if not self.query_one(f"#{n}", Input).value]
+            self.query_one(f"#{empty[0] if empty else 'model'}", Input).focus()
+
     @on(Input.Changed, "#fault_restated")
     @on(Input.Changed, "#fault_confirmed")
     def restatement_typed(self) -> None:
@@ -673,12 +809,38 @@ class PreInspectionScreen(DeskScreen):
         for field in ("#field-dealer_name", "#field-dealer_phone"):
             self.query_one(field).display = shown
 
+    def action_tick(self) -> None:
+        from textual.actions import SkipAction
+
+        focused = self.focused
+        if isinstance(focused, Checkbox):
+            focused.toggle()
+        elif isinstance(focused, SelectionList):
+            if focused.highlighted is None and focused.option_count:
+                focused.highlighted = 0
+            if focused.highlighted is not None:
+                focused.toggle(focused.get_option_at_index(focused.highlighted).value)
+        elif isinstance(focused, RadioSet):
+            focused.action_toggle_button()
+        else:
+            raise SkipAction()  # a space typed into a field
+
     def action_enter_next(self) -> None:
         from textual.actions import SkipAction
 
         focused = self.focused
+        if isinstance(focused, (Checkbox, SelectionList)):  # Space ticks; Enter moves on, as Tab does
+            self.focus_next()
+            return
+        if isinstance(focused, RadioSet):  # Enter takes the choice the cursor is on, and moves on
+            index = focused._selected
+            buttons = list(focused.query(RadioButton))
+            if index is not None and index < len(buttons) and not buttons[index].value:
+                focused.action_toggle_button()
+            self.focus_next()
+            return
         if not isinstance(focused, Input):
-            raise SkipAction()  # buttons, lists and checkboxes keep their own Enter
+            raise SkipAction()  # buttons, dropdowns and the customers found keep their own Enter
         matches = self.query_one("#matches", OptionList)
         if focused.id in ("phone", "name") and matches.option_count and matches.display and self.customer_id is None:
             matches.highlighted = 0

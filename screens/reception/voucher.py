@@ -73,13 +73,16 @@ class VoucherScreen(DeskScreen):
         label = self.query_one("#voucher-status", Label)
         label.update(clean(message))
         label.set_class(error, "error")
+        self._status_text = message
 
     def say(self, message: str, error: bool = False) -> None:
         self.status(message, error)  # "waiting for the station file", a refusal: beside the voucher
 
     def waited(self) -> None:
-        """The answer came: the waiting notice beside the voucher goes (the answer may say more)."""
-        self.status("")
+        """The answer came: the waiting notice beside the voucher goes (the answer may say more),
+        not what an earlier answer said (a refusal stays until the next key)."""
+        if getattr(self, "_status_text", "") == self.app.tr.t("app.waiting_for_store"):
+            self.status("")
 
     def action_print(self) -> None:
         self.print_documents(reprint=self.printed, with_tag=True)
