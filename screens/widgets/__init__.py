@@ -6,7 +6,9 @@ import datetime as dt
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.widgets._header import HeaderClockSpace, HeaderIcon, HeaderTitle
@@ -66,6 +68,12 @@ class DeskInput(Input):
             return self.input
 
     edited_by_hand = False  # a key or a paste since the last error said about this field
+
+    # Textual's Input sets its virtual size (its text's width) on every key, and a virtual
+    # size change lays out the whole screen again: on a form of six steps that was most of
+    # what a key cost. An input's own size never follows its text (width 100%, one line),
+    # so its scrolling needs the new figure, not a new layout.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def _on_key(self, event) -> None:
         self.edited_by_hand = True
@@ -135,6 +143,8 @@ class FormField(Vertical):
 
     def clear_error(self) -> None:
         label = self.query_one(".field-error", Label)
+        if not label.display:
+            return  # nothing said: a key typed costs no new layout of the screen
         label.update("")
         label.display = False
         self.query_one(Input).remove_class("-invalid")
