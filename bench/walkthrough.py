@@ -39,18 +39,18 @@ def walk(code: str, serial: str, invoice: str, warm: bool) -> list[tuple[str, ob
     accessory = [] if warm else [("keys", [SPACE])]  # ... and the accessories it ticked for a laptop
     return [
         ("keys", [b"n"]), ("wait", code),
-        ("keys", [b"i"]), ("wait", "Pre-inspection: Fault"),
+        ("keys", [b"i"]), ("wait", "Pre-inspection 1/6: Fault"),
         ("text", "開機沒反應"), ("keys", [ENTER]), ("text", "按電源鍵完全不開機"),
-        ("keys", [ENTER, SPACE, PGDN]), ("wait", "Pre-inspection: Customer"),
+        ("keys", [ENTER, SPACE, PGDN]), ("wait", "Pre-inspection 2/6: Customer"),
         ("text", "0910111222"), ("wait", "Existing customer"),
-        ("keys", [PGDN]), ("wait", "Pre-inspection: Proof of purchase"),
+        ("keys", [PGDN]), ("wait", "Pre-inspection 3/6: Proof of purchase"),
         *proof,
         ("text", invoice), ("keys", [ENTER, SPACE, ENTER]),
         ("text", serial), ("keys", [ENTER]), ("wait", "On the purchase record"),
         ("keys", [PGDN]), ("wait", "in warranty"),
-        ("keys", [SPACE, PGDN]), ("wait", "Pre-inspection: Inspection"),
+        ("keys", [SPACE, PGDN]), ("wait", "Pre-inspection 5/6: Inspection"),
         *accessory,
-        ("keys", [ENTER, ENTER, SPACE, ENTER, SPACE, PGDN]), ("wait", "Pre-inspection: Confirm"),
+        ("keys", [ENTER, ENTER, SPACE, ENTER, SPACE, PGDN]), ("wait", "Pre-inspection 6/6: Confirm"),
         ("keys", [PGDN]), ("wait", "Pickup voucher"),
         ("keys", [b"p"]), ("printed", serial),
     ]
