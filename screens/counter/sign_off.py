@@ -57,7 +57,8 @@ class SignOffScreen(CounterStep):
         tr = self.app.tr
         self.results[item] = result
         table = self.query_one("#checklist", DataTable)
-        table.update_cell(item, table.ordered_columns[1].key, Text(f"{MARKS[result]} {tr.t(f'pickup.result_{result}')}"))
+        table.update_cell(item, table.ordered_columns[1].key, Text(f"{MARKS[result]} {tr.t(f'pickup.result_{result}')}"),
+                          update_width=True)  # the column widens to the word: "不良" and "不適用" both whole
 
     def action_mark(self, result: str) -> None:
         table = self.query_one("#checklist", DataTable)
