@@ -163,3 +163,48 @@ def test_every_help_of_the_command_line_is_in_chinese(locale):
         assert said.returncode == 2
         assert english_words(said.stderr, allowed | {"lis"}) == [], said.stderr  # "lis": what was typed
     assert translator(locale).t("metavar.number") in missing.stderr
+
+
+# ---------------------------------------------------------------- Textual's own words, one by one
+
+@pytest.mark.parametrize("locale", ["zh_TW", "zh_CN", "en"])
+async def test_the_palette_searches_and_finds_nothing_in_the_station_language(snap_app, locale):
+    from desk_pilot import run_command, sign_in
+
+    from test_snapshots import RECEPTION
+
+    app = snap_app(locale)
+    tr = translator(locale)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(app, pilot, RECEPTION)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        assert tr.t("textual.search_commands") in screen_text(app)
+        await pilot.press(*"zqzqzq")
+        await wait_until(pilot, lambda: tr.t("textual.no_matches") in screen_text(app), what="no matches said")
+        await pilot.press("escape")
+        await pilot.pause()
+        if locale == "en":  # (in English a fuzzy "Theme" matches many commands)
+            return
+        # Textual's theme command, found by its name in the station's language, opens its own search
+        await run_command(app, pilot, tr.t("textual.theme"), tr.t("textual.theme"))
+        await wait_until(pilot, lambda: tr.t("textual.search_themes") in screen_text(app),
+                         what=f"the theme search, not:\n{screen_text(app)}")
+        await pilot.press("escape")
+
+
+async def test_fail_and_not_applicable_read_apart_on_the_sign_off(snap_app):
+    from test_snapshots import CODE, scan
+
+    app = snap_app("zh_TW")
+    tr = translator("zh_TW")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, "CAM-A10002")
+        await pilot.press(*CODE, "enter")  # the check code: on to the sign-off
+        await settle(app, pilot)
+        await pilot.press("2", "3")  # the first item fails, the second does not apply
+        await pilot.pause()
+        shown = screen_text(app)
+    fail, na = tr.t("pickup.result_fail"), tr.t("pickup.result_na")
+    assert fail != na
+    assert f"✖ {fail}" in shown and f"– {na}" in shown, shown
