@@ -45,6 +45,63 @@ WORDS = {
     "Paste text from the clipboard": "textual.paste",
     "Focus Next": "textual.focus_next",
     "Focus Previous": "textual.focus_previous",
+    "Input": "textual_panel.input",
+    # the keys panel (Textual's Keys command): every key of the focused field
+    "Next field": "textual_keys.focus_next",
+    "Previous field": "textual_keys.focus_previous",
+    "Open the command palette": "textual_keys.open_palette",
+    "Scroll Up": "textual_keys.scroll_up",
+    "Scroll Down": "textual_keys.scroll_down",
+    "Scroll Left": "textual_keys.scroll_left",
+    "Scroll Right": "textual_keys.scroll_right",
+    "Scroll Home": "textual_keys.scroll_home",
+    "Scroll End": "textual_keys.scroll_end",
+    "Page Up": "textual_keys.page_up",
+    "Page up": "textual_keys.page_up",
+    "Page Down": "textual_keys.page_down",
+    "Page down": "textual_keys.page_down",
+    "Page Left": "textual_keys.page_left",
+    "Page Right": "textual_keys.page_right",
+    "Move cursor left": "textual_keys.cursor_left",
+    "Move cursor left and select": "textual_keys.cursor_left_select",
+    "Move cursor left a word": "textual_keys.word_left",
+    "Move cursor left a word and select": "textual_keys.word_left_select",
+    "Move cursor right or accept the completion suggestion": "textual_keys.cursor_right",
+    "Move cursor right and select": "textual_keys.cursor_right_select",
+    "Move cursor right a word": "textual_keys.word_right",
+    "Move cursor right a word and select": "textual_keys.word_right_select",
+    "Cut selected text": "textual_keys.cut",
+    "Delete character left": "textual_keys.delete_left",
+    "Delete all to the left": "textual_keys.delete_left_all",
+    "Delete left to start of word": "textual_keys.delete_left_word",
+    "Delete character right": "textual_keys.delete_right",
+    "Delete all to the right": "textual_keys.delete_right_all",
+    "Delete right to start of word": "textual_keys.delete_right_word",
+    "Go to end": "textual_keys.go_end",
+    "Go to start": "textual_keys.go_start",
+    "Select line end": "textual_keys.select_end",
+    "Select line start": "textual_keys.select_start",
+    "Select all": "textual_keys.select_all",
+    "Cursor up": "textual_keys.cursor_up",
+    "Cursor down": "textual_keys.cursor_down",
+    "Cursor left": "textual_keys.cursor_left_cell",
+    "Cursor right": "textual_keys.cursor_right_cell",
+    "Up": "textual_keys.up",
+    "Down": "textual_keys.down",
+    "First": "textual_keys.first",
+    "Last": "textual_keys.last",
+    "Top": "textual_keys.top",
+    "Bottom": "textual_keys.bottom",
+    "Home": "textual_keys.home",
+    "End": "textual_keys.end",
+    "Next option": "textual_keys.next_option",
+    "Previous option": "textual_keys.previous_option",
+    "Next command": "textual_keys.next_command",
+    "Previous command": "textual_keys.previous_command",
+    "Next page": "textual_keys.next_page",
+    "Previous page": "textual_keys.previous_page",
+    "Go to top": "textual_keys.go_top",
+    "Go to bottom": "textual_keys.go_bottom",
 }
 
 
@@ -58,17 +115,22 @@ _spoken: dict[tuple[int, str], object] = {}
 
 
 def speak_bindings(active: dict, tr) -> dict:
-    """Active bindings (``Screen.active_bindings``) with the descriptions of Textual's own
-    widgets' keys in ``tr``'s language (the footer and the palette read them from here)."""
+    """Active bindings (``Screen.active_bindings``) with the descriptions (and tooltips) Textual
+    wrote for its own widgets' keys in ``tr``'s language: the footer, the palette and the keys
+    panel read them from here."""
     out = {}
     for key, item in active.items():
+        node = item.node
+        if type(node).BINDING_GROUP_TITLE in WORDS and "BINDING_GROUP_TITLE" not in vars(node):
+            node.BINDING_GROUP_TITLE = say(tr, type(node).BINDING_GROUP_TITLE)  # the keys panel's "Input"
         binding = item.binding
-        if binding.description in WORDS and type(item.node).__module__.startswith("textual."):
+        if binding.description in WORDS or binding.tooltip in WORDS:
             cache_key = (id(binding), tr.locale)
             spoken = _spoken.get(cache_key)
             if spoken is None or spoken[0] is not binding:
-                spoken = _spoken[cache_key] = (binding, replace(binding, description=say(tr, binding.description)))
-            item = item._replace(binding=spoken[1])
+                spoken = _spoken[cache_key] = (binding, replace(binding, description=say(tr, binding.description),
+                                                                tooltip=say(tr, binding.tooltip)))
+            item = item._replace(binding=spoken[1], tooltip=say(tr, item.tooltip))
         out[key] = item
     return out
 

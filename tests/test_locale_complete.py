@@ -21,11 +21,11 @@ from deskapp.settings.i18n import translator
 
 # Words a Chinese screen may show in Latin letters.
 KEY_NAMES = {"esc", "enter", "tab", "space", "pgup", "pgdn", "ctrl", "shift", "del", "delete", "home", "end",
-             "up", "down", "left", "right", "backspace", "ins", "insert"}
+             "up", "down", "left", "right", "backspace", "ins", "insert", "super", "alt"}
 # Names, units and formats, written so in Chinese too; "Level" names the maintenance
 # contracts (Level 1/2/3, as the station's contracts are called).
 UNITS_AND_NAMES = {"NT", "deskapp", "PIN", "PDF", "A4", "JSON", "CSV", "TOML", "SVG", "ESC", "POS", "USB", "SN",
-                   "IMEI", "Level", "zh", "TW", "CN", "en"}
+                   "IMEI", "QR", "Level", "zh", "TW", "CN", "en"}
 
 
 def demo_words() -> set[str]:
@@ -208,3 +208,21 @@ async def test_fail_and_not_applicable_read_apart_on_the_sign_off(snap_app):
     fail, na = tr.t("pickup.result_fail"), tr.t("pickup.result_na")
     assert fail != na
     assert f"✖ {fail}" in shown and f"– {na}" in shown, shown
+
+
+@pytest.mark.parametrize("locale", ["zh_TW", "zh_CN"])
+@pytest.mark.parametrize("screen", ["pre_1_fault", "pre_3_purchase", "work_list", "sign_off"])
+async def test_the_keys_panel_speaks_the_station_language(snap_app, allowed, screen, locale):
+    """Textual's Keys command (from the palette) lists every key of the focused field, its
+    editing keys too: all in the station's language."""
+    from desk_pilot import run_command
+
+    app = snap_app(locale)
+    tr = translator(locale)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await steadily(SCREENS[screen])(pilot)
+        await run_command(app, pilot, tr.t("textual.keys"), tr.t("textual.keys"))
+        await wait_until(pilot, lambda: app.screen.query("KeyPanel"), what="the keys panel")
+        await pilot.pause(0.2)
+        shown = screen_text(app)
+    assert english_words(shown, allowed) == [], shown
