@@ -148,6 +148,12 @@ def cli_words() -> set[str]:
     return words | {w for value in DOCUMENTS + SERVICES + roles for w in re.findall(r"[a-z]+", value)}
 
 
+def cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
 @pytest.mark.parametrize("locale", ["zh_TW", "zh_CN"])
 def test_every_help_of_the_command_line_is_in_chinese(locale):
     allowed = KEY_NAMES | UNITS_AND_NAMES | cli_words()
@@ -157,6 +163,10 @@ def test_every_help_of_the_command_line_is_in_chinese(locale):
         assert shown.returncode == 0, shown.stderr
         left = sorted(set(english_words(re.sub(r"\S*/\S*", "", shown.stdout), allowed)))
         assert left == [], f"{argv}: {left}\n{shown.stdout}"
+        # the help of each option starts in one column as the terminal shows it (a Chinese
+        # argument name is two columns a character)
+        starts = {cells(m.group(1)) for m in re.finditer(r"^(  -\S[^\n]*? {2,})\S", shown.stdout, re.M)}
+        assert len(starts) == 1, f"{argv}: help columns at {starts}\n{shown.stdout}"
     wrong = run_python("-m", "deskapp", "order", "lis", "--locale", locale)
     missing = run_python("-m", "deskapp", "order", "show", "--locale", locale)
     for said in (wrong, missing):

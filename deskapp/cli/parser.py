@@ -59,6 +59,37 @@ def speaking(tr):
         argparse._, argparse.ngettext = original
 
 
+def _cells(text: str) -> int:
+    """Columns ``text`` takes on a terminal (a CJK character takes two)."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's, its help column lined up when an argument's name is in Chinese (argparse
+    counts characters, a terminal shows a CJK character two columns wide)."""
+
+    def add_argument(self, action):
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:  # the help column as wide as the name shows
+            shown = _cells(self._format_action_invocation(action)) + self._current_indent
+            self._action_max_length = max(self._action_max_length, shown)
+
+    def _format_action(self, action):
+        text = super()._format_action(action)
+        invocation = self._format_action_invocation(action)
+        extra = _cells(invocation) - len(invocation)
+        first, newline, rest = text.partition("\n")
+        at = first.find(invocation)
+        if extra and at >= 0:
+            head, tail = first[:at + len(invocation)], first[at + len(invocation):]
+            spaces = len(tail) - len(tail.lstrip(" "))
+            if tail.strip() and spaces - extra >= 2:
+                first = head + tail[extra:]
+        return first + newline + rest
+
+
 def build_parser(tr, default_db: Path) -> argparse.ArgumentParser:
     """The full parser (call inside :func:`speaking`)."""
     from deskapp import __version__
@@ -70,9 +101,11 @@ def build_parser(tr, default_db: Path) -> argparse.ArgumentParser:
     as_json.add_argument("--json", action="store_true", help=tr.t("cli.json_help"))
 
     def command(group, name: str, help_key: str, *parents):
-        return group.add_parser(name, parents=list(parents), help=tr.t(help_key), description=tr.t(help_key))
+        return group.add_parser(name, parents=list(parents), help=tr.t(help_key), description=tr.t(help_key),
+                                formatter_class=HelpFormatter)
 
-    parser = argparse.ArgumentParser(prog="deskapp", description=tr.t("cli.description"), parents=[common])
+    parser = argparse.ArgumentParser(prog="deskapp", description=tr.t("cli.description"), parents=[common],
+                                     formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"deskapp {__version__}",
                         help=tr.t("cli.version_help"))
     sub = parser.add_subparsers(dest="command", metavar=tr.t("metavar.command"))
