@@ -71,6 +71,25 @@ class DeskApp(App):
     def on_mount(self) -> None:
         localize_bindings(self, self.tr)
 
+    # Textual's own words (the palette, its system commands) in the station's language.
+    def get_system_commands(self, screen):
+        from deskapp.screens.textual_words import system_commands
+
+        yield from system_commands(super().get_system_commands(screen), self.tr)
+
+    def action_command_palette(self) -> None:
+        from deskapp.screens.textual_words import DeskPalette
+
+        if self.use_command_palette and not DeskPalette.is_open(self):
+            self.push_screen(DeskPalette(self.tr, id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        from deskapp.screens.textual_words import DeskPalette, say
+
+        self.push_screen(DeskPalette(self.tr, providers=[ThemeProvider], placeholder=say(self.tr, "Search for themes…")))
+
     def open_station_now(self):
         """The station, opened on the spot if that is cheap (an up-to-date file: a connection
         and one pragma), so the first paint already shows it; else None."""

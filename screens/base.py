@@ -38,7 +38,18 @@ class DeskScreen(Screen):
     """
 
     def on_mount(self) -> None:
+        from deskapp.screens.textual_words import speak_selects
+
         localize_bindings(self, self.app.tr)
+        speak_selects(self, self.app.tr)
+
+    @property
+    def active_bindings(self):
+        """The keys the footer and the palette show: Textual's own widgets' keys (an open
+        dropdown's Esc) in the station's language too."""
+        from deskapp.screens.textual_words import speak_bindings
+
+        return speak_bindings(super().active_bindings, self.app.tr)
 
     def _timers_here(self):
         for node in (self, *self.query("*")):

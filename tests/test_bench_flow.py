@@ -188,7 +188,7 @@ async def test_a_part_delay_is_called_in_before_the_promise_with_a_new_promise(d
         assert "黃淑芬" in script and "0912345678" in script and "影像感測器 維修零件目前尚未到貨" in script
         await pilot.press("ctrl+s")  # no new promise yet
         await settle(app, pilot)
-        assert "YYYY-MM-DD HH:MM" in text(app, "#new_due-error")
+        assert app.tr.t("bench.new_promise_format") in text(app, "#new_due-error")  # 年-月-日 時:分
         await type_in(app, pilot, "new_due", new_due.strftime("%Y-%m-%d %H:%M"))
         await pick_radio(app, pilot, "outcome", "outcome-message_left")
         await pilot.press("ctrl+s")

@@ -376,7 +376,7 @@ def test_help_and_usage_errors_speak_the_chosen_language_argparse_words_too(loca
         for word in ARGPARSE_ENGLISH:
             assert word not in shown.stdout, (argv, word)
     missing = deskapp("order", "show", "--locale", locale)
-    said = tr.t("argparse.error") % {"prog": "deskapp order show", "message": tr.t("argparse.required") % "NUMBER"}
+    said = tr.t("argparse.error") % {"prog": "deskapp order show", "message": tr.t("argparse.required") % tr.t("metavar.number")}
     assert missing.returncode == 2 and missing.stderr.endswith(said), missing.stderr
     wrong = deskapp("queue", "take", "coffee", "--locale", locale)
     assert wrong.returncode == 2 and not any(word in wrong.stderr for word in ARGPARSE_ENGLISH)

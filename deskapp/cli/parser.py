@@ -59,55 +59,88 @@ def speaking(tr):
         argparse._, argparse.ngettext = original
 
 
+def _cells(text: str) -> int:
+    """Columns ``text`` takes on a terminal (a CJK character takes two)."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's, its help column lined up when an argument's name is in Chinese (argparse
+    counts characters, a terminal shows a CJK character two columns wide)."""
+
+    def add_argument(self, action):
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:  # the help column as wide as the name shows
+            shown = _cells(self._format_action_invocation(action)) + self._current_indent
+            self._action_max_length = max(self._action_max_length, shown)
+
+    def _format_action(self, action):
+        text = super()._format_action(action)
+        invocation = self._format_action_invocation(action)
+        extra = _cells(invocation) - len(invocation)
+        first, newline, rest = text.partition("\n")
+        at = first.find(invocation)
+        if extra and at >= 0:
+            head, tail = first[:at + len(invocation)], first[at + len(invocation):]
+            spaces = len(tail) - len(tail.lstrip(" "))
+            if tail.strip() and spaces - extra >= 2:
+                first = head + tail[extra:]
+        return first + newline + rest
+
+
 def build_parser(tr, default_db: Path) -> argparse.ArgumentParser:
     """The full parser (call inside :func:`speaking`)."""
     from deskapp import __version__
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=tr.t("cli.db_help", path=default_db))
-    common.add_argument("--locale", default=argparse.SUPPRESS, help=tr.t("cli.locale_help"))
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS, metavar=tr.t("metavar.db"), help=tr.t("cli.db_help", path=default_db))
+    common.add_argument("--locale", default=argparse.SUPPRESS, metavar=tr.t("metavar.locale"), help=tr.t("cli.locale_help"))
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument("--json", action="store_true", help=tr.t("cli.json_help"))
 
     def command(group, name: str, help_key: str, *parents):
-        return group.add_parser(name, parents=list(parents), help=tr.t(help_key), description=tr.t(help_key))
+        return group.add_parser(name, parents=list(parents), help=tr.t(help_key), description=tr.t(help_key),
+                                formatter_class=HelpFormatter)
 
-    parser = argparse.ArgumentParser(prog="deskapp", description=tr.t("cli.description"), parents=[common])
+    parser = argparse.ArgumentParser(prog="deskapp", description=tr.t("cli.description"), parents=[common],
+                                     formatter_class=HelpFormatter)
     parser.add_argument("--version", action="version", version=f"deskapp {__version__}",
                         help=tr.t("cli.version_help"))
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar=tr.t("metavar.command"))
     command(sub, "init", "cli.init_help", common)
     command(sub, "demo", "cli.demo_help", common)
     imp = command(sub, "import-sales", "cli.import_help", common, as_json)
-    imp.add_argument("file", type=Path, metavar="FILE.csv", help=tr.t("cli.csv_help"))
+    imp.add_argument("file", type=Path, metavar=tr.t("metavar.csv"), help=tr.t("cli.csv_help"))
 
     queue = command(sub, "queue", "cli.queue_help")
-    qsub = queue.add_subparsers(dest="queue_command", metavar="COMMAND", required=True)
+    qsub = queue.add_subparsers(dest="queue_command", metavar=tr.t("metavar.command"), required=True)
     take = command(qsub, "take", "cli.queue_take_help", common, as_json)
     take.add_argument("service", choices=SERVICES, help=tr.t("cli.service_help"))
 
     order = command(sub, "order", "cli.order_help")
-    osub = order.add_subparsers(dest="order_command", metavar="COMMAND", required=True)
+    osub = order.add_subparsers(dest="order_command", metavar=tr.t("metavar.command"), required=True)
     olist = command(osub, "list", "cli.order_list_help", common, as_json)
-    olist.add_argument("--state", help=tr.t("cli.state_help"))
-    olist.add_argument("--limit", type=int, default=50, help=tr.t("cli.limit_help"))
+    olist.add_argument("--state", metavar=tr.t("metavar.state"), help=tr.t("cli.state_help"))
+    olist.add_argument("--limit", type=int, default=50, metavar=tr.t("metavar.limit"), help=tr.t("cli.limit_help"))
     oshow = command(osub, "show", "cli.order_show_help", common, as_json)
-    oshow.add_argument("number", metavar="NUMBER", help=tr.t("cli.number_help"))
+    oshow.add_argument("number", metavar=tr.t("metavar.number"), help=tr.t("cli.number_help"))
 
     rep = command(sub, "reprint", "cli.reprint_help", common)
-    rep.add_argument("number", metavar="ORDER", help=tr.t("cli.number_help"))
+    rep.add_argument("number", metavar=tr.t("metavar.number"), help=tr.t("cli.number_help"))
     rep.add_argument("--doc", required=True, choices=DOCUMENTS, help=tr.t("cli.doc_help"))
-    rep.add_argument("--printer", metavar="URL", help=tr.t("cli.printer_help"))
-    rep.add_argument("--out", metavar="FILE.pdf", help=tr.t("cli.out_help"))
-    rep.add_argument("--manager", metavar="NAME", help=tr.t("cli.manager_help"))
+    rep.add_argument("--printer", metavar=tr.t("metavar.url"), help=tr.t("cli.printer_help"))
+    rep.add_argument("--out", metavar=tr.t("metavar.pdf"), help=tr.t("cli.out_help"))
+    rep.add_argument("--manager", metavar=tr.t("metavar.name"), help=tr.t("cli.manager_help"))
     rep.add_argument("--show-code", action="store_true", help=tr.t("cli.show_code_help"))
 
     staff = command(sub, "staff", "cli.staff_help")
-    ssub = staff.add_subparsers(dest="staff_command", metavar="COMMAND", required=True)
+    ssub = staff.add_subparsers(dest="staff_command", metavar=tr.t("metavar.command"), required=True)
     sadd = command(ssub, "add", "cli.staff_add_help", common)
-    sadd.add_argument("name", metavar="NAME", help=tr.t("cli.name_help"))
-    sadd.add_argument("--role", required=True, help=tr.t("cli.role_help"))
-    sadd.add_argument("--manager", metavar="NAME", help=tr.t("cli.manager_help"))
+    sadd.add_argument("name", metavar=tr.t("metavar.name"), help=tr.t("cli.name_help"))
+    sadd.add_argument("--role", required=True, metavar=tr.t("metavar.role"), help=tr.t("cli.role_help"))
+    sadd.add_argument("--manager", metavar=tr.t("metavar.name"), help=tr.t("cli.manager_help"))
     command(ssub, "list", "cli.staff_help", common, as_json)
     return parser
 

@@ -77,7 +77,7 @@ class DelayScreen(DeskScreen, ModalScreen):
                 for outcome in OUTCOMES:
                     yield RadioButton(tr.t(f"bench.outcome_{outcome}"), id=f"outcome-{outcome}", value=outcome == "reached")
             yield FormField(tr.t("bench.new_promise", now=local_time(self.app.station, order.promised_at)), "new_due",
-                            placeholder="YYYY-MM-DD HH:MM")
+                            placeholder=tr.t("format.datetime"))
             yield Static("", id="status", markup=False)
         yield Footer()
 

@@ -306,6 +306,9 @@ class FindOrderScreen(ModalScreen):
             yield FormField(self.app.tr.t("bench.scan_hint"), "find_number")
 
     def on_mount(self) -> None:
+        from deskapp.screens.base import localize_bindings
+
+        localize_bindings(self, self.app.tr)  # its Esc in the palette in the station's language
         self.query_one("#find_number", Input).focus()
 
     @on(Input.Submitted, "#find_number")

@@ -58,7 +58,7 @@ class SignOffScreen(CounterStep):
         self.results[item] = result
         table = self.query_one("#checklist", DataTable)
         mark = Text(f"{MARKS[result]} {tr.t(f'pickup.result_{result}')}")
-        table.update_cell(item, table.ordered_columns[1].key, mark, update_width=True)  # never cut to "✔ 合"
+        table.update_cell(item, table.ordered_columns[1].key, mark, update_width=True)  # whole: "合格", "不良", "不適用"
 
     def action_mark(self, result: str) -> None:
         table = self.query_one("#checklist", DataTable)
