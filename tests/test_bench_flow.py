@@ -403,7 +403,8 @@ async def test_a_rework_is_marked_with_its_original_and_its_two_hour_target(desk
         st.close()
         assert hours == 2
         assert f"{hours} 小時內完成" in summary
-        assert tr.t("bench.rework_line", original=original) in screen_text(app)  # in view at 80x24
+        await wait_until(pilot, lambda: tr.t("bench.rework_line", original=original) in screen_text(app),
+                         what="the rework line in view at 80x24")
 
 
 @pytest.mark.parametrize("locale", ["zh_TW", "zh_CN", "en"])

@@ -44,9 +44,9 @@ class ReworkScreen(DeskScreen):
         self.sub_title = tr.t("rework.title")
         self.found: list = []
         table = self.query_one("#earlier", DataTable)
-        # what the decision rests on first (the dates), what may be cut at 80 columns last
-        table.add_columns(tr.t("cli.col_number"), tr.t("rework.col_released"), tr.t("rework.col_until"),
-                          tr.t("cli.col_device"), tr.t("cli.col_customer"))
+        # whose it is and the dates the decision rests on first, the model last: what 80 columns may cut
+        table.add_columns(tr.t("cli.col_number"), tr.t("cli.col_customer"), tr.t("rework.col_released"),
+                          tr.t("rework.col_until"), tr.t("cli.col_device"))
         self.query_one(Teleprompter).show(tr.t("rework.title"), [tr.phrase("pickup.greeting")])
         self.query_one("#rework_query", Input).focus()
 
@@ -69,8 +69,8 @@ class ReworkScreen(DeskScreen):
                 tr.t("rework.none_found", query=clean(self._query)))
             return
         for o, released, until in found:  # names and models are stored text: shown as they are
-            table.add_row(Text(o.number), Text(released), Text(until),
-                          Text(clean(o.model or tr.t(f"product_line.{o.product_line}"))), Text(clean(o.customer)))
+            table.add_row(Text(o.number), Text(clean(o.customer)), Text(released), Text(until),
+                          Text(clean(o.model or tr.t(f"product_line.{o.product_line}"))))
         table.focus()
         self.show_decision()
 

@@ -67,6 +67,17 @@ class DeskInput(Input):
         def control(self) -> "DeskInput":
             return self.input
 
+    class Full(Message):
+        """A character typed into a field already at its ``max_length`` (Textual drops it silently)."""
+
+        def __init__(self, input: "DeskInput") -> None:
+            super().__init__()
+            self.input = input
+
+        @property
+        def control(self) -> "DeskInput":
+            return self.input
+
     edited_by_hand = False  # a key or a paste since the last error said about this field
 
     # Textual's Input sets its virtual size (its text's width) on every key, and a virtual
@@ -77,6 +88,9 @@ class DeskInput(Input):
 
     def _on_key(self, event) -> None:
         self.edited_by_hand = True
+        start, end = self.selection
+        if event.is_printable and self.max_length and start == end and len(self.value) >= self.max_length:
+            self.post_message(self.Full(self))
 
     def _on_paste(self, event) -> None:
         self.edited_by_hand = True
@@ -134,6 +148,10 @@ class FormField(Vertical):
     def on_desk_input_cut(self, event: DeskInput.Cut) -> None:
         event.stop()
         self.set_error(paste_cut_message(self.app.tr, event))
+
+    def on_desk_input_full(self, event: DeskInput.Full) -> None:
+        event.stop()
+        self.set_error(self.app.tr.t("paste.full", max=event.input.max_length))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         # Staff changed what the error was about: it goes (the next check says it again if
