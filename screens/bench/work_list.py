@@ -63,7 +63,7 @@ class WorkListScreen(DeskScreen):
         self.reload()
 
     def poll_changes(self) -> None:
-        if not self.asking("worklist") and self.app.station.store.data_version() != self._version:
+        if self.is_current and not self.asking("worklist") and self.app.station.store.data_version() != self._version:
             self.reload()
 
     def action_reload(self) -> None:

@@ -128,7 +128,7 @@ class PickupScreen(DeskScreen):
     # ---- the list of orders at the counter
 
     def poll_changes(self) -> None:
-        if not self.asking("list") and self.app.station.store.data_version() != self._version:
+        if self.is_current and not self.asking("list") and self.app.station.store.data_version() != self._version:
             self.reload()
 
     def action_reload(self) -> None:

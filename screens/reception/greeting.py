@@ -81,7 +81,10 @@ class GreetingScreen(DeskScreen):
 
     def poll_changes(self) -> None:
         station = self.app.station
-        if station is not None and not self.asking("counts") and station.store.data_version() != self._version:
+        # only while it is the screen in front: it reads again when staff come back to it
+        # (under a pre-inspection its reads took the typing's time on a big station)
+        if (station is not None and self.is_current and not self.asking("counts")
+                and station.store.data_version() != self._version):
             self.refresh_counts()
 
     def announce(self, code: str) -> None:
