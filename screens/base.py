@@ -115,15 +115,28 @@ class DeskScreen(Screen):
             self.waited()
 
     def waited(self) -> None:
-        """The answer came after the screen said it was waiting: that notice goes (the
-        answer's handler may then say more). A screen whose notice is elsewhere overrides."""
+        """The answer came after the screen said it was waiting: that notice goes, and what the
+        status line said before it is back (a step's hint; the answer's handler may then say
+        more). A screen whose notice is elsewhere overrides."""
         if self.query("#status"):
-            self.report("")
+            before = getattr(self, "_said_before_waiting", None)
+            self._said_before_waiting = None
+            if before is not None and before[0]:
+                self.report(*before)
+            else:
+                self.report("")
 
     def on_still_waiting(self, message: StillWaiting) -> None:
         if message.request in self._pending():
             self.add_class("-waiting")
+            status = self.query("#status")
+            if status and getattr(self, "_said_before_waiting", None) is None:
+                line = status.first()
+                self._said_before_waiting = (str(line.render()), line.has_class("error"))
             self.say(self.app.tr.t("app.waiting_for_store"))
+            for line in status:  # the notice is not news to scroll to: where staff are stays put
+                if isinstance(line, InView):
+                    line._bring = False
 
     def on_service_done(self, message: ServiceDone) -> None:
         self._answered(message.request)

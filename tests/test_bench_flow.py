@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 from conftest import NOW, fixed_clock, make_front_desk
 from desk_pilot import (
+    wait_until,
     choose,
     clear,
     new_app,
