@@ -20,7 +20,7 @@ import sys
 import time
 
 from bench.common import header, row, summary
-from bench.ui import BARE_APP, Terminal
+from bench.ui import BARE_APP, Terminal, pre_inspection_as_reception
 
 PASTE = ("開機後畫面時有時無 flicker " * 600)[:10_000]
 CHUNK, CHUNK_GAP_S = 512, 0.002  # a terminal emulator's pace: ~250 KB/s
@@ -79,16 +79,7 @@ def deskapp_fields(db: str, runs: int) -> dict[str, list[float]]:
     (each field's own limit applies; the others are cut the same way, by the same widget)."""
     results: dict[str, list[float]] = {"palette_alone": [], "fault_told": [], "fault_restated": []}
     for i in range(runs):
-        t = Terminal([sys.executable, "-m", "deskapp", "--db", db, "--locale", "en"],
-                     env={"DESKAPP_TERMINAL": f"bench-paste-{os.getpid()}-{time.time_ns()}"})
-        t.wait_for("Bench Reception")
-        for key in (b"\x1b[B", b"\x1b[B", b"\r"):  # two engineers, then reception
-            t.key(key)
-        for ch in b"1234\r":
-            t.key(bytes([ch]))
-        t.wait_for("Call next")
-        t.key(b"i")
-        t.wait_for("The fault, as the customer tells it")
+        t = pre_inspection_as_reception(db)
         results["palette_alone"].append(responsive_after_paste(t, paste=b""))
         results["fault_told"].append(responsive_after_paste(t))
         t.key(b"\r")

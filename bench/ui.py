@@ -133,6 +133,21 @@ def fresh_terminal() -> dict:
     return {"DESKAPP_TERMINAL": f"bench-ui-{os.getpid()}-{time.time_ns()}"}
 
 
+def pre_inspection_as_reception(db: str) -> Terminal:
+    """The app on a fresh terminal (no old draft offered), signed in as reception, on the first
+    step of a pre-inspection."""
+    t = Terminal([sys.executable, "-m", "deskapp", "--db", db, "--locale", "en"], env=fresh_terminal())
+    t.wait_for("Bench Reception")
+    for key in (b"\x1b[B", b"\x1b[B", b"\r"):  # staff are listed by role: two engineers, then reception
+        t.key(key)
+    for ch in b"1234\r":
+        t.key(bytes([ch]))
+    t.wait_for("Call next")
+    t.key(b"i")
+    t.wait_for("The fault, as the customer tells it")
+    return t
+
+
 def worklist_latency(db: str, samples: int = 120, rounds: int = 2) -> dict:
     """Moving through the work list (Down/Up) of an engineer with 2,000 open orders, against a
     bare app moving through a table of as many rows. (On an empty table a cursor key changes
@@ -181,15 +196,7 @@ def key_latency(db: str, samples: int = 120) -> dict:
         results["bare"].append(t.key(b"0123456789"[i % 10:i % 10 + 1]))
     t.close()
 
-    t = Terminal([sys.executable, "-m", "deskapp", "--db", db, "--locale", "en"], env=fresh_terminal())  # no old draft offered
-    t.wait_for("Bench Reception")
-    for key in (b"\x1b[B", b"\x1b[B", b"\r"):  # staff are listed by role: two engineers, then reception
-        t.key(key)
-    for ch in b"1234\r":
-        t.key(bytes([ch]))
-    t.wait_for("Call next")
-    t.key(b"i")
-    t.wait_for("The fault, as the customer tells it")
+    t = pre_inspection_as_reception(db)
     for i in range(samples):
         results["fault"].append(t.key(b"flicker "[i % 8:i % 8 + 1]))
     for key in (b"\r", b"x", b"\r", b" ", b"\x1b[6~"):  # restatement, confirmed, Page Down
