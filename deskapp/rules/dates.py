@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -158,7 +159,7 @@ class ServiceHours:
             total += dt.timedelta(minutes=minutes)
         return int(total.total_seconds() // 60)
 
-    @property
+    @cached_property
     def _weekday_minutes(self) -> tuple[int, ...]:
         """Open minutes of each weekday, Monday first (on the wall clock, as the periods are)."""
         return tuple(sum((b.hour * 60 + b.minute) - (a.hour * 60 + a.minute) for a, b in day) for day in self.week)
