@@ -597,3 +597,33 @@ async def test_the_hand_over_dialog_shows_its_keys_and_says_what_is_missing_at_8
         await pilot.press("escape")
         await settle(app, pilot)
         assert screen_name(app) == "WorkListScreen"
+
+
+@pytest.mark.parametrize("size", [SMALL, (160, 48)])
+async def test_the_work_list_cursor_stays_on_screen_to_the_last_order(desk, size):
+    """A list longer than the screen: Down to the last order keeps the cursor's line in view
+    (the tables were two lines taller than their column, so the last two lines the cursor
+    reached were hidden under the footer and a key there seemed to do nothing)."""
+    from builders import import_sales
+
+    serials = [f"CAM-L{i:05d}" for i in range(45)]
+    st = Station.open(desk, locale="en", clock=fixed_clock())
+    today = st.now().date()
+    import_sales(st, Actor.system(name="setup", terminal="setup"), desk.parent,
+                 [(s, "VisionCam 4K", "camera", today - dt.timedelta(days=30), f"LL-{s}", "光華數位") for s in serials],
+                 name="more.csv")
+    st.close()
+    numbers = [received_order(desk, serial=s) for s in serials]
+    app = new_app(desk, "en", terminal="B1")
+    async with app.run_test(size=size) as pilot:
+        await sign_in(app, pilot, "陳志明")
+        await settle(app, pilot)
+        mine = app.screen.query_one("#mine")
+        assert mine.row_count == len(numbers)
+        shown = [str(mine.get_row_at(i)[0]) for i in range(mine.row_count)]
+        for row, number in enumerate(shown):
+            assert number in screen_text(app), f"row {row} ({number}) under the cursor is not on screen"
+            await pilot.press("down")
+        await pilot.press("up")
+        await pilot.pause()
+        assert shown[-2] in screen_text(app)

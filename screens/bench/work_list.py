@@ -42,10 +42,12 @@ class WorkListScreen(DeskScreen):
         with Horizontal(id="tables"):
             with Vertical(id="mine-column"):
                 yield Label(tr.t("bench.my_work"), classes="section")
-                yield StationTable(id="mine", cursor_type="row", zebra_stripes=True)
+                with Vertical(classes="table-box"):  # the table's 100% is what is left under its title
+                    yield StationTable(id="mine", cursor_type="row", zebra_stripes=True)
             with Vertical(id="pool-column"):
                 yield Label(tr.t("bench.pool"), classes="section")
-                yield StationTable(id="pool", cursor_type="row", zebra_stripes=True)
+                with Vertical(classes="table-box"):  # the table's 100% is what is left under its title
+                    yield StationTable(id="pool", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
