@@ -5,6 +5,7 @@ typing) is saved as a draft: a crash loses nothing and the next start resumes he
 from __future__ import annotations
 
 import threading
+import time
 
 from deskapp.screens.base import DeskScreen
 from deskapp.screens.widgets import (
@@ -44,7 +45,12 @@ TEXT_FIELDS = ("fault_told", "fault_restated", "phone", "name", "company", "deal
                "fault_confirmed")
 CHECKBOXES = ("customer_confirmed", "via_dealer", "invoice_copy_kept", "fees_acknowledged", "fault_reproduced",
               "backup_reminder")
-AUTOSAVE_S = 2.0
+# The draft is saved when the typing pauses (a second without a change), and at the latest
+# every 10 s of unbroken typing. Saved on a fixed 2 s beat, the save's worker landed in the
+# middle of the typing: the keys around it took 15-37 ms to show instead of 6 (bench ui).
+AUTOSAVE_S = 0.5  # how often the form looks whether a save is due
+AUTOSAVE_PAUSE_S = 1.0
+AUTOSAVE_LATEST_S = 10.0
 
 
 class CheckList(SelectionList):
@@ -408,10 +414,21 @@ class PreInspectionScreen(DeskScreen):
         self.ask("autosave", self.keeper.save, self.app.station, self.app.actor, self.next_seq(),
                  STEPS[self.step], data)
 
+    @on(Input.Changed)
+    def typing(self) -> None:
+        self._typed_at = time.monotonic()
+
     def autosave(self) -> None:
-        """Every few seconds while typing: the write goes to a worker, the typing goes on."""
-        if self.is_current:
-            self.save_draft()
+        """When the typing pauses, or after a long stretch of it: the write goes to a worker,
+        the typing goes on."""
+        if not self.is_current:
+            return
+        now = time.monotonic()
+        typed_at = getattr(self, "_typed_at", 0.0)
+        if now - typed_at < AUTOSAVE_PAUSE_S and now - getattr(self, "_saving_since", typed_at) < AUTOSAVE_LATEST_S:
+            return
+        self._saving_since = now
+        self.save_draft()
 
     def answered_autosave(self, draft_id) -> None:
         self.draft_id = draft_id
@@ -699,6 +716,10 @@ class PreInspectionScreen(DeskScreen):
 
     def show_matches(self, found) -> None:
         matches = self.query_one("#matches", OptionList)
+        shown = [(c.id, c.name, tuple(c.phones), c.company) for c in found]
+        if shown == getattr(self, "_shown_matches", None):
+            return  # the same customers as the digit before: nothing to redraw under the typing
+        self._shown_matches = shown
         matches.clear_options()
         self._matches = {str(c.id): c for c in found}
         matches.add_options([Option(f"{clean(c.name)}  {', '.join(c.phones)}  {clean(c.company)}", id=str(c.id)) for c in found])
