@@ -28,7 +28,8 @@ class NotifyScreen(DeskScreen):
         yield DeskHeader()
         with Horizontal(classes="step-layout"):
             with Vertical(classes="step-form"):
-                yield StationTable(id="to-notify", cursor_type="row", zebra_stripes=True)
+                with Vertical(classes="table-box"):  # a long list leaves the status line its place
+                    yield StationTable(id="to-notify", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="status", markup=False)
             yield Teleprompter(id="prompter")
         yield Footer()
