@@ -19,6 +19,7 @@ _ESCAPES = re.compile(
     r"|(?:\x9b[0-?]*[ -/]*[@-~])"  # C1 CSI
     r"|(?:\x1b[@-Z\\-_])"  # two-byte ESC sequences
 )
+_SPACES = re.compile(r" {2,}")
 _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
 
 
@@ -33,6 +34,8 @@ def clean(text: object, *, multiline: bool = False) -> str:
         return ""
     s = unicodedata.normalize("NFC", str(text)).replace("\r\n", "\n").translate(_LINE_BREAKS)
     s = _ESCAPES.sub("", s)
+    if s.isprintable():  # no control, format, private or surrogate character, no tab or newline:
+        return s.strip() if multiline else _SPACES.sub(" ", s).strip()  # as the loop below would
     out = []
     for ch in s:
         if ch == "\n" and multiline:
@@ -46,7 +49,7 @@ def clean(text: object, *, multiline: bool = False) -> str:
     s = "".join(out)
     if multiline:
         return "\n".join(line.strip() for line in s.split("\n")).strip()
-    return re.sub(r" {2,}", " ", s).strip()
+    return _SPACES.sub(" ", s).strip()
 
 
 def display_width(text: str) -> int:

@@ -665,7 +665,9 @@ class PreInspectionScreen(DeskScreen):
             return  # the phone just put there (picked or restored), arriving late: the link stays
         self._picked_phone = None
         self.customer_id = None
-        self.query_one("#customer-picked", Label).update("")
+        picked = self.query_one("#customer-picked", Label)
+        if str(picked.render()):  # emptied once; a Label's update lays the whole form out again
+            picked.update("")
         self.search_customers(event.value)
 
     def search_customers(self, prefix: str) -> None:
