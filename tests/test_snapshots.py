@@ -553,3 +553,22 @@ async def test_what_matters_is_not_cut_off_at_80x24(snap_app, screen):
         await steadily(SCREENS[screen])(pilot)
         text = screen_text(app)
         assert MUST_SHOW[screen](text, app.tr), text
+
+
+@pytest.mark.parametrize("locale", ["zh_TW", "zh_CN", "en"])
+async def test_the_voucher_preview_shows_its_lines_whole_at_80x24(snap_app, locale):
+    """Every line of the ticket on screen is there to its end (the box was narrower than the
+    ticket at 80 columns and the terms lost the end of each clause)."""
+    from desk_pilot import screen_text
+
+    app = snap_app(locale)
+    async with app.run_test(size=SIZES["80x24"]) as pilot:
+        await steadily(SCREENS["voucher"])(pilot)
+        text = screen_text(app)
+        lines = {line.strip() for line in str(app.screen.query_one("#preview").render()).splitlines()}
+        # the paper is the box at the left: what is between its borders on each row
+        inside = [row.split("│")[1].strip() for row in text.splitlines()[2:] if row.count("│") >= 2]
+        inside = [cell.rstrip("▁▔█▇▆▅▄▃▂ ").strip() for cell in inside if cell.strip()]
+        assert len(inside) >= 8, text
+        cut = [cell for cell in inside if cell not in lines]
+        assert not cut, (cut, text)
