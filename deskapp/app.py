@@ -4,6 +4,7 @@ staff member in, and routes them to the screens of their role. Screens live in
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import time
@@ -16,6 +17,8 @@ from deskapp.screens.base import localize_bindings
 from deskapp.settings.i18n import locale_from_environment, normalise_locale, translator
 
 log = logging.getLogger("deskapp.app")
+
+WATCH_S = 0.25  # how often the app looks whether the station file changed (a cheap pragma)
 
 
 def _desk_commands():
@@ -70,6 +73,34 @@ class DeskApp(App):
 
     def on_mount(self) -> None:
         localize_bindings(self, self.tr)
+        # One watch of the station file and of the clock for the whole app, never paused: the
+        # screens are told (StationChanged), the header clocks repainted when the minute turns.
+        self._seen_version = None
+        self._seen_minute = None
+        self.set_interval(WATCH_S, self.watch_station, name="station watch")
+
+    def watch_station(self) -> None:
+        from deskapp.screens.messages import StationChanged
+        from deskapp.screens.widgets import MinuteClock
+
+        minute = (self.clock().astimezone() if self.clock is not None else dt.datetime.now()).strftime("%H:%M")
+        if minute != self._seen_minute:
+            self._seen_minute = minute
+            for screen in self.screen_stack:  # a clock behind a dialog is seen too
+                for clock in screen.query(MinuteClock):
+                    clock.refresh()
+        station = self.station
+        if station is None:
+            return
+        try:
+            version = station.store.data_version()
+        except Exception:  # the file busy past its timeout, or gone: the next beat looks again
+            log.warning("station watch: data_version failed", exc_info=True)
+            return
+        if version != self._seen_version:
+            self._seen_version = version
+            for screen in self.screen_stack:
+                screen.post_message(StationChanged(version))
 
     # Textual's own words (the palette, its system commands) in the station's language.
     def get_system_commands(self, screen):
@@ -257,3 +288,47 @@ def log_to_file(db_path: Path) -> Path | None:
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return path
+
+
+class BoardApp(App):
+    """The waiting area's display board (``deskapp board``): read-only, no sign-in, no staff
+    screen, no command palette. It follows the station file with the same one watch as the
+    desk (StationChanged to its screen) and keeps its header clock turning. The station is
+    opened before the app starts (:func:`run_board`), so no file work waits on the screen."""
+
+    TITLE = "deskapp"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=True, priority=True)]
+
+    def __init__(self, station, *, speak: bool = True) -> None:
+        from deskapp.screens.wide_cells import keep_wide_characters
+
+        keep_wide_characters()
+        super().__init__()
+        self.station = station
+        self.clock = station.clock
+        self.speak = speak
+        self.tr = station.tr
+
+    def on_mount(self) -> None:
+        from deskapp.screens.board import BoardScreen
+
+        localize_bindings(self, self.tr)
+        if self.is_headless is False and hasattr(time, "tzset"):  # the station's wall clock
+            os.environ["TZ"] = self.station.config.timezone
+            time.tzset()
+        self._seen_version = None
+        self._seen_minute = None
+        self.set_interval(WATCH_S, self.watch_station, name="station watch")
+        self.push_screen(BoardScreen())
+
+    watch_station = DeskApp.watch_station
+
+
+def run_board(db_path: Path, *, locale: str | None = None, speak: bool = True) -> int:
+    from deskapp.station import Station
+
+    log_to_file(Path(db_path))
+    app = BoardApp(Station.open(db_path, locale=locale), speak=speak)
+    app.run()
+    return app.return_code or 0

@@ -68,6 +68,9 @@ class DeskScreen(Screen):
     def on_screen_resume(self) -> None:
         for timer in self._timers_here():
             timer.resume()
+        if getattr(self, "_stale", False):  # changed while another screen was in front of it
+            self._stale = False
+            self.station_changed()
 
     # ---- asking services (workers) and hearing back (Messages)
 
@@ -144,6 +147,48 @@ class DeskScreen(Screen):
         handler = getattr(self, f"answered_{message.request.replace('-', '_')}", None)
         if handler is not None:
             handler(message.result)
+        self._ask_again(message.request)
+
+    # ---- another terminal's changes (one watch per app, see StationChanged)
+
+    def on_station_changed(self, message) -> None:
+        """The station file changed. A screen in sight (in front, or behind a dialog) reads
+        what it shows again now; one further back reads it when it comes to the front (its
+        ``on_screen_resume``), so a form being typed over it never waits behind its reads."""
+        if self.in_sight():
+            self.station_changed()
+        else:
+            self._stale = True
+
+    def in_sight(self) -> bool:
+        from textual.screen import ModalScreen
+
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        return all(isinstance(above, ModalScreen) for above in stack[stack.index(self) + 1:])
+
+    def station_changed(self) -> None:
+        """Overridden by the screens that show shared state: read it again (with :meth:`reread`)."""
+
+    def reread(self, request: str, service, *args, **kwargs) -> None:
+        """:meth:`ask`, or if that request is still on its way, ask again once it has answered
+        (a change committed while it was being read is not missed)."""
+        if self.asking(request):
+            self._again()[request] = (service, args, kwargs)
+            return
+        self.ask(request, service, *args, **kwargs)
+
+    def _again(self) -> dict:
+        if not hasattr(self, "_asked_again"):
+            self._asked_again = {}
+        return self._asked_again
+
+    def _ask_again(self, request: str) -> None:
+        again = self._again().pop(request, None)
+        if again is not None:
+            service, args, kwargs = again
+            self.ask(request, service, *args, **kwargs)
 
     def on_service_refused(self, message: ServiceRefused) -> None:
         self._answered(message.request)
@@ -151,13 +196,15 @@ class DeskScreen(Screen):
         handler = getattr(self, f"refused_{message.request.replace('-', '_')}", None)
         if handler is not None:
             handler(message.error)
-            return
-        self.show_refusal(message.error)
+        else:
+            self.show_refusal(message.error)
+        self._ask_again(message.request)
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         self._answered(message.request)
         message.stop()
         self.say(self.app.tr.t("app.unexpected_error", detail=type(message.error).__name__), error=True)
+        self._ask_again(message.request)
 
     def show_refusal(self, error) -> None:
         """A refusal under its field if the screen has that field, else on the status line."""
@@ -294,6 +341,40 @@ class StepScreen(DeskScreen):
                 yield InView("", id="status", markup=False)
             yield Teleprompter(id="prompter")
         yield Footer()
+
+    # ---- the order changed at another terminal
+
+    def on_mount(self) -> None:
+        from deskapp.orders.reads import last_event
+
+        self.ask("last_event", last_event, self.app.station, self.number)  # where the order stands now
+
+    def station_changed(self) -> None:
+        from deskapp.orders.reads import last_event
+
+        self.reread("last_event", last_event, self.app.station, self.number)
+
+    def answered_last_event(self, event: dict | None) -> None:
+        """The step shows the order again when the order itself changed, and says so when it
+        was someone at another terminal (a write from here is checked against the order as it
+        is then, inside its transaction: nothing is saved over what the other did)."""
+        seen = getattr(self, "_last_event_id", None)
+        if event is None or event["id"] == seen:
+            return
+        self._last_event_id = event["id"]
+        if seen is None:
+            return  # the first look
+        self.order_changed()
+        if event["terminal"] != self.app.actor.terminal:
+            from deskapp.rules.text import clean
+
+            tr = self.app.tr
+            what = tr.t(f"event.{event['kind']}") if tr.has(f"event.{event['kind']}") else event["kind"]
+            self.say(tr.t("app.changed_elsewhere", number=self.number, what=what,
+                          who=clean(event["actor"]), terminal=clean(event["terminal"])))
+
+    def order_changed(self) -> None:
+        """Overridden by the steps: read and show the order again."""
 
     def form(self):
         return iter(())

@@ -85,9 +85,6 @@ class HomeScreen(DeskScreen):
         self.query_one("#tile-open", Tile).set_figure(tr.t("app.open_orders"), open_orders)
         self.query_one("#placeholder", Label).update(tr.t("app.placeholder"))
         self.query_one("#station-file", Label).update(tr.t("app.station_file", path=clean(str(station.store.path))))
-        if not getattr(self, "_polling", False):
-            self._polling = True
-            self.set_interval(1.0, self.poll_changes)
 
     def show_problem(self, message: str) -> None:
         label = self.query_one("#welcome", Label)
@@ -95,8 +92,6 @@ class HomeScreen(DeskScreen):
         label.update(clean(message))
         self.notify(clean(message), severity="error", timeout=30, markup=False)
 
-    def poll_changes(self) -> None:
-        """Another terminal committed? Reload (PRAGMA data_version is cheap)."""
-        station = self.app.station
-        if station is not None and not self.asking("load") and station.store.data_version() != self._version:
-            self.load()
+    def station_changed(self) -> None:
+        """Another terminal committed: read the figures again."""
+        self.reread("load", today_at_a_glance, self.app)

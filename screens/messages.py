@@ -45,3 +45,17 @@ class ServiceFailed(ServiceMessage):
 
 class StillWaiting(ServiceMessage):
     """Posted by the screen itself when an answer is slow (not from the worker)."""
+
+
+class StationChanged(Message, bubble=False):
+    """Someone committed to the station file: another terminal, or a worker of this one.
+
+    The app watches the file once (``PRAGMA data_version`` on a connection of its own, four
+    times a second) and posts this to every screen on its stack; a screen that shows shared
+    state reads it again (:meth:`DeskScreen.station_changed`), keeping its cursor and what is
+    being typed. No screen polls the file itself.
+    """
+
+    def __init__(self, version: int) -> None:
+        super().__init__()
+        self.version = version

@@ -552,7 +552,7 @@ async def test_the_work_list_columns_are_whole_at_80x24(desk):
         (item,) = [i for i in __import__("deskapp.bench.work_list", fromlist=["my_work"]).my_work(
             app.station, app.actor.staff_id)]
         row = work_row(app, number)
-        left = tr.t("bench.minutes_left", time=span(tr, item.minutes_left))
+        left = tr.t("bench.minutes_left", time=span(tr, item.minutes_left, app.station.service_hours.day_minutes))
         assert row.rstrip().endswith(left), row  # the time left whole, nothing cut
         assert tr.t("state." + item.state) in row
 

@@ -151,3 +151,18 @@ def test_open_minutes_over_weeks_and_holidays_count_back_what_was_added(desk, cl
         later = hours.minutes_later(start, minutes)
         assert hours.open_minutes_between(start, later) == minutes
         assert hours.open_minutes_between(later, start) == -minutes
+
+
+def test_time_left_counts_working_days_of_the_stations_hours(station):
+    """Open minutes are shown in open days: 30 open hours on a 7.5-hour day are 4 working days,
+    not "1 day 6 h" (a day of 24 hours of open time the station never has)."""
+    from deskapp.screens.bench.work_list import span
+    from deskapp.settings.i18n import translator
+
+    hours = station.service_hours
+    assert hours.day_minutes == 450  # Mon-Fri 09:00-12:00 and 13:00-17:30
+    tr = translator("en")
+    assert span(tr, 30 * 60, hours.day_minutes) == "4wd0h"
+    assert span(tr, 450 + 125, hours.day_minutes) == "1wd2h"
+    assert span(tr, 449, hours.day_minutes) == "7h29m"
+    assert translator("zh_TW").t("bench.span_days", d=4, h=0) == "4工作天0時"

@@ -39,6 +39,7 @@ def _commands():
     return {
         ("init", None): station.cmd_init,
         ("demo", None): station.cmd_demo,
+        ("board", None): station.cmd_board,
         ("import-sales", None): records.cmd_import,
         ("queue", "take"): queue.cmd_queue_take,
         ("order", "list"): orders.cmd_order_list,

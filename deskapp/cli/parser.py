@@ -111,6 +111,8 @@ def build_parser(tr, default_db: Path) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar=tr.t("metavar.command"))
     command(sub, "init", "cli.init_help", common)
     command(sub, "demo", "cli.demo_help", common)
+    board = command(sub, "board", "cli.board_help", common)
+    board.add_argument("--no-speech", action="store_true", help=tr.t("cli.no_speech_help"))
     imp = command(sub, "import-sales", "cli.import_help", common, as_json)
     imp.add_argument("file", type=Path, metavar=tr.t("metavar.csv"), help=tr.t("cli.csv_help"))
 

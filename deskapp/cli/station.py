@@ -84,6 +84,19 @@ def cmd_demo(args, tr) -> int:
     return 0
 
 
+def cmd_board(args, tr) -> int:
+    """The waiting area's display board on an existing station file (read-only)."""
+    from deskapp.settings.data_files import load_station_data
+
+    path = db_path(args)
+    locale = getattr(args, "locale", None)
+    load_station_data(path.parent, locale)
+    check_station_file(path)
+    from deskapp.app import run_board
+
+    return run_board(path, locale=locale, speak=not args.no_speech)
+
+
 def cmd_app(args, tr) -> int:
     """Start the app, after refusing a data file that is not valid and (read-only) a station
     file it cannot use. The first run, with no ``--db`` and no file at the default path yet,

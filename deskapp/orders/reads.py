@@ -74,3 +74,13 @@ def waiting_past(station, minutes: int | None = None) -> list[tuple[OrderSummary
     found = summaries(station, "WHERE o.state IN ('received', 'diagnosing') AND o.created_at >= ? AND o.created_at <= ?"
                                " ORDER BY o.id", (to_db(start_of_day), to_db(now - dt.timedelta(minutes=minutes))))
     return [(o, int((now - from_db(o.created_at)).total_seconds() // 60)) for o in found]
+
+
+def last_event(station, number: str) -> dict | None:
+    """The order's latest event (id, kind, who, at which terminal): one indexed read, what an
+    open order's screen asks when the station file changed, to know whether it was this order."""
+    row = station.store.query_one(
+        "SELECT e.id, e.kind, e.actor, e.terminal, e.at FROM events e"
+        " WHERE e.order_id = (SELECT id FROM repair_orders WHERE number = ?) ORDER BY e.id DESC LIMIT 1",
+        (number,))
+    return dict(row) if row is not None else None

@@ -160,6 +160,13 @@ class ServiceHours:
         return int(total.total_seconds() // 60)
 
     @cached_property
+    def day_minutes(self) -> int:
+        """The open minutes of a usual open day (the week's open minutes over its open days):
+        what "a working day" of time left means to staff."""
+        open_days = [m for m in self._weekday_minutes if m > 0]
+        return round(sum(open_days) / len(open_days)) if open_days else 24 * 60
+
+    @cached_property
     def _weekday_minutes(self) -> tuple[int, ...]:
         """Open minutes of each weekday, Monday first (on the wall clock, as the periods are)."""
         return tuple(sum((b.hour * 60 + b.minute) - (a.hour * 60 + a.minute) for a, b in day) for day in self.week)

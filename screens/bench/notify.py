@@ -44,15 +44,22 @@ class NotifyScreen(DeskScreen):
         table.focus()
 
     def reload(self) -> None:
-        self.ask("notify_list", notify_list, self.app.station)
+        self.reread("notify_list", notify_list, self.app.station)
+
+    def station_changed(self) -> None:
+        self.reload()
 
     def answered_notify_list(self, orders) -> None:
         tr = self.app.tr
         table = self.query_one(DataTable)
+        on, keep = self.selected(), table.cursor_row
         table.clear()
         for o, phones in orders:  # names, phones and models are stored text: cells as Text, never markup
             table.add_row(o.number, Text(clean(o.customer)), Text(", ".join(phones)),
                           Text(f"{tr.t('product_line.' + o.product_line)} {clean(o.model)}"), "", key=o.number)
+        numbers = [o.number for o, _ in orders]
+        if numbers:  # the cursor stays on the customer being called when the list changes
+            table.move_cursor(row=numbers.index(on) if on in numbers else min(keep, len(numbers) - 1), animate=False)
         self.show_script()
 
     def selected(self) -> str | None:

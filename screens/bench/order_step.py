@@ -63,6 +63,9 @@ class OrderScreen(StepScreen):
             due,
         ))
 
+    def order_changed(self) -> None:
+        self.show_summary()
+
     # ---- the passcode (every look is logged: a write)
 
     def action_passcode(self) -> None:

@@ -59,21 +59,16 @@ class WorkListScreen(DeskScreen):
         self._version = None
         self.reload()
         self.query_one("#mine", DataTable).focus()
-        self.set_interval(1.0, self.poll_changes)
 
-    def on_screen_resume(self) -> None:
+    def station_changed(self) -> None:
         self.reload()
-
-    def poll_changes(self) -> None:
-        if self.is_current and not self.asking("worklist") and self.app.station.store.data_version() != self._version:
-            self.reload()
 
     def action_reload(self) -> None:
         self.reload()
 
     def reload(self) -> None:
         """Both lists read in a worker (2,000 rows take a while); shown by :meth:`answered_worklist`."""
-        self.ask("worklist", work_lists, self.app.station, self.app.actor.staff_id)
+        self.reread("worklist", work_lists, self.app.station, self.app.actor.staff_id)
 
     def answered_worklist(self, lists) -> None:
         self.show(*lists)
@@ -88,26 +83,30 @@ class WorkListScreen(DeskScreen):
                 continue
             setattr(self, f"_shown_{table_id[1:]}", shape)
             table = self.query_one(table_id, DataTable)
+            self._numbers = getattr(self, "_numbers", {})
+            before = self._numbers.get(table_id, [])
             keep = table.cursor_row
+            on = before[keep] if 0 <= keep < len(before) else None
             table.clear()
             table.add_rows([self.cells(item) for item in items])
-            self._numbers = getattr(self, "_numbers", {})
-            self._numbers[table_id] = [item.number for item in items]
-            if items:
-                table.move_cursor(row=min(keep, len(items) - 1))
+            self._numbers[table_id] = numbers = [item.number for item in items]
+            if items:  # the cursor stays on its order when others come and go above it
+                table.move_cursor(row=numbers.index(on) if on in numbers else min(keep, len(items) - 1),
+                                  animate=False)
 
     def cells(self, item) -> list:
         from deskapp.rules.dates import local_time, to_db
 
+        self._day_minutes = self.app.station.service_hours.day_minutes
         tr = self.app.tr
         style = STATUS_STYLE[item.status]
         due = local_time(self.app.station, to_db(item.due_at))[5:] if item.due_at else "-"  # MM-DD HH:MM
         if item.minutes_left is None:
             left = "-"
         elif item.status == "overdue":
-            left = tr.t("bench.overdue", time=span(tr, -item.minutes_left))
+            left = tr.t("bench.overdue", time=span(tr, -item.minutes_left, self._day_minutes))
         else:
-            left = tr.t("bench.minutes_left", time=span(tr, item.minutes_left))
+            left = tr.t("bench.minutes_left", time=span(tr, item.minutes_left, self._day_minutes))
         flag = {"ok": "", "at_risk": "⚠", "overdue": "✖"}[item.status]
         device = item.model or tr.t(f"product_line.{item.product_line}")
         # One styled cell per row, two for an order sent back or a rework: plain strings render
@@ -201,13 +200,15 @@ def work_lists(station, staff_id: int) -> tuple:
     return my_work(station, staff_id), unassigned_pool(station), version
 
 
-def span(tr, minutes: int) -> str:
-    """45 min, 3 h 20 min, 2 d 4 h: what a person reads at a glance."""
+def span(tr, minutes: int, day_minutes: int = 24 * 60) -> str:
+    """45 min, 3 h 20 min, 2 working days 4 h: what a person reads at a glance. The minutes are
+    the station's open minutes, so a day is an open day (``day_minutes``, from its service
+    hours): 30 open hours are 3 working days and a half, not "1 d 6 h"."""
     if minutes < 60:
         return tr.t("bench.span_minutes", m=minutes)
-    if minutes < 24 * 60:
+    if minutes < day_minutes:
         return tr.t("bench.span_hours", h=minutes // 60, m=minutes % 60)
-    return tr.t("bench.span_days", d=minutes // 1440, h=minutes % 1440 // 60)
+    return tr.t("bench.span_days", d=minutes // day_minutes, h=minutes % day_minutes // 60)
 
 
 def open_order(app, number: str) -> None:

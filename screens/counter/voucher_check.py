@@ -106,11 +106,12 @@ class PickupScreen(DeskScreen):
         self.show_code_field(False)
         self._version = None
         self.reload()
-        self.set_interval(1.0, self.poll_changes)
         self.query_one("#voucher_number", Input).focus()
 
-    def on_screen_resume(self) -> None:
+    def station_changed(self) -> None:
         self.reload()
+
+    def on_screen_resume(self) -> None:
         if self.number:  # back from a step: show where the order stands now (without moving on)
             self.ask("order", where_it_stands, self.app.station, self.app.actor, self.number)
 
@@ -127,25 +128,27 @@ class PickupScreen(DeskScreen):
 
     # ---- the list of orders at the counter
 
-    def poll_changes(self) -> None:
-        if self.is_current and not self.asking("list") and self.app.station.store.data_version() != self._version:
-            self.reload()
-
     def action_reload(self) -> None:
         self.reload()
 
     def reload(self) -> None:
-        self.ask("list", listed_at_the_counter, self.app.station)
+        self.reread("list", listed_at_the_counter, self.app.station)
 
     def answered_list(self, listed) -> None:
         version, items = listed
         self._version = version
         tr = self.app.tr
         table = self.query_one("#waiting", DataTable)
+        keep = table.cursor_row
+        on = self._listed[keep] if 0 <= keep < len(self._listed) else None
         table.clear()
         self._listed = [o.number for o in items]
+        if on in self._listed:  # the cursor stays on its order when others come and go
+            keep = self._listed.index(on)
         table.add_rows([[Text(o.number), Text(clean(o.customer)), Text(tr.t(f"state.{o.state}")),
                          Text(clean(o.model or tr.t(f"product_line.{o.product_line}")))] for o in items])
+        if items:
+            table.move_cursor(row=min(keep, len(items) - 1), animate=False)
 
     # ---- the voucher
 
@@ -413,6 +416,14 @@ class CounterStep(StepScreen):
 
     def on_mount(self) -> None:
         self.show_summary()
+
+    def order_changed(self) -> None:
+        from deskapp.counter.voucher_check import look_up
+
+        self.reread("view", look_up, self.app.station, self.app.actor, self.number)
+
+    def answered_view(self, view) -> None:
+        self.show_summary(view)
 
     def show_summary(self, view=None) -> None:
         if view is not None:

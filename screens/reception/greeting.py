@@ -50,13 +50,12 @@ class GreetingScreen(DeskScreen):
         self._version = None
         self._serving = None
         self.refresh_counts()
-        self.set_interval(1.0, self.poll_changes)
 
-    def on_screen_resume(self) -> None:
+    def station_changed(self) -> None:
         self.refresh_counts()
 
     def refresh_counts(self) -> None:
-        self.ask("counts", desk_counts, self.app.station)
+        self.reread("counts", desk_counts, self.app.station)
 
     def answered_counts(self, counts: DeskCounts) -> None:
         tr = self.app.tr
@@ -78,14 +77,6 @@ class GreetingScreen(DeskScreen):
         self.query_one("#tile-hand-off", Static).update(
             Content.assemble((str(counts.hand_off), "bold"), f"\n{tr.t('greeting.awaiting_hand_off')}"))
         self._serving = serving
-
-    def poll_changes(self) -> None:
-        station = self.app.station
-        # only while it is the screen in front: it reads again when staff come back to it
-        # (under a pre-inspection its reads took the typing's time on a big station)
-        if (station is not None and self.is_current and not self.asking("counts")
-                and station.store.data_version() != self._version):
-            self.refresh_counts()
 
     def announce(self, code: str) -> None:
         tr = self.app.tr

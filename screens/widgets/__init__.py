@@ -187,7 +187,9 @@ def clear_field_errors(screen: Widget) -> None:
 
 
 class MinuteClock(HeaderClockSpace):
-    """The header clock as staff read it: hours and minutes, redrawn when the minute turns.
+    """The header clock as staff read it: hours and minutes, redrawn when the minute turns
+    (by the app's one watch, which no screen pauses: a clock with timers of its own stopped
+    while a dialog was open over its screen).
 
     Textual's own clock shows seconds, so every screen repainted part of itself every
     second for a figure nobody at a counter reads; this one repaints once a minute.
@@ -208,15 +210,8 @@ class MinuteClock(HeaderClockSpace):
         clock = getattr(self.app, "clock", None)
         return clock().astimezone() if clock is not None else dt.datetime.now()
 
-    def on_mount(self) -> None:
-        self.set_timer(60.5 - self.now().second, self._on_the_minute, name="header clock")
-
     def render(self):
         return self.now().strftime("%H:%M")
-
-    def _on_the_minute(self) -> None:
-        self.refresh()
-        self.set_interval(60, self.refresh, name="header clock")
 
 
 class DeskHeader(Header):
