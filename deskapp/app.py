@@ -332,3 +332,64 @@ def run_board(db_path: Path, *, locale: str | None = None, speak: bool = True) -
     app = BoardApp(Station.open(db_path, locale=locale), speak=speak)
     app.run()
     return app.return_code or 0
+
+
+class KioskApp(App, inherit_bindings=False):
+    """The customers' query terminal (``deskapp kiosk``): queue numbers and an order's
+    progress, nothing else. No key of Textual's own (no Ctrl+Q, no palette), no staff screen,
+    and back to its first screen after ``idle_s`` seconds without a key or a click."""
+
+    TITLE = "deskapp"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = []
+
+    def __init__(self, station, *, terminal: str = "KIOSK", idle_s: float = 20.0) -> None:
+        from deskapp.screens.wide_cells import keep_wide_characters
+        from deskapp.station import Actor
+
+        keep_wide_characters()
+        super().__init__()
+        self.station = station
+        self.clock = station.clock
+        self.tr = station.tr
+        self.terminal = terminal
+        self.actor = Actor.system(name="kiosk", terminal=terminal)
+        self.idle_s = idle_s
+        self._last_input = time.monotonic()
+
+    def on_mount(self) -> None:
+        from deskapp.screens.kiosk import KioskHomeScreen
+
+        localize_bindings(self, self.tr)
+        if self.is_headless is False and hasattr(time, "tzset"):
+            os.environ["TZ"] = self.station.config.timezone
+            time.tzset()
+        self._seen_version = None
+        self._seen_minute = None
+        self.set_interval(WATCH_S, self.watch_station, name="station watch")
+        self.set_interval(1.0, self.reset_when_idle, name="idle reset")
+        self.push_screen(KioskHomeScreen())
+
+    watch_station = DeskApp.watch_station
+
+    async def on_event(self, event) -> None:
+        from textual import events
+
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def reset_when_idle(self) -> None:
+        """The next customer finds the start, not what the last one left on screen."""
+        if len(self.screen_stack) > 2 and time.monotonic() - self._last_input >= self.idle_s:
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+
+
+def run_kiosk(db_path: Path, *, locale: str | None = None, terminal: str = "KIOSK", idle_s: float = 20.0) -> int:
+    from deskapp.station import Station
+
+    log_to_file(Path(db_path))
+    app = KioskApp(Station.open(db_path, locale=locale), terminal=terminal, idle_s=idle_s)
+    app.run()
+    return app.return_code or 0

@@ -40,6 +40,7 @@ def _commands():
         ("init", None): station.cmd_init,
         ("demo", None): station.cmd_demo,
         ("board", None): station.cmd_board,
+        ("kiosk", None): station.cmd_kiosk,
         ("import-sales", None): records.cmd_import,
         ("queue", "take"): queue.cmd_queue_take,
         ("order", "list"): orders.cmd_order_list,

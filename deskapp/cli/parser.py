@@ -113,6 +113,9 @@ def build_parser(tr, default_db: Path) -> argparse.ArgumentParser:
     command(sub, "demo", "cli.demo_help", common)
     board = command(sub, "board", "cli.board_help", common)
     board.add_argument("--no-speech", action="store_true", help=tr.t("cli.no_speech_help"))
+    kiosk = command(sub, "kiosk", "cli.kiosk_help", common)
+    kiosk.add_argument("--terminal", default="KIOSK", metavar=tr.t("metavar.name"), help=tr.t("cli.kiosk_terminal_help"))
+    kiosk.add_argument("--idle", type=float, default=20.0, metavar=tr.t("metavar.seconds"), help=tr.t("cli.kiosk_idle_help"))
     imp = command(sub, "import-sales", "cli.import_help", common, as_json)
     imp.add_argument("file", type=Path, metavar=tr.t("metavar.csv"), help=tr.t("cli.csv_help"))
 

@@ -97,6 +97,22 @@ def cmd_board(args, tr) -> int:
     return run_board(path, locale=locale, speak=not args.no_speech)
 
 
+def cmd_kiosk(args, tr) -> int:
+    """The customers' query terminal on an existing station file."""
+    from deskapp.rules.errors import ValidationError
+    from deskapp.settings.data_files import load_station_data
+
+    if not 5 <= args.idle <= 600:
+        raise ValidationError("idle", "error.range", low=5, high=600, value=args.idle)
+    path = db_path(args)
+    locale = getattr(args, "locale", None)
+    load_station_data(path.parent, locale)
+    check_station_file(path)
+    from deskapp.app import run_kiosk
+
+    return run_kiosk(path, locale=locale, terminal=args.terminal, idle_s=args.idle)
+
+
 def cmd_app(args, tr) -> int:
     """Start the app, after refusing a data file that is not valid and (read-only) a station
     file it cannot use. The first run, with no ``--db`` and no file at the default path yet,

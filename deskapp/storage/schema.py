@@ -389,6 +389,17 @@ def m007_purchase_brand(db) -> None:
     _run(db, ["ALTER TABLE purchases ADD COLUMN brand TEXT NOT NULL DEFAULT ''"])
 
 
+@step
+def m008_kiosk_guard(db) -> None:
+    # The customers' query terminal: wrong (order number, phone digits) tries per kiosk in a
+    # window, and until when that kiosk no longer answers progress questions.
+    _run(db, ["""CREATE TABLE kiosk_guard (
+                terminal TEXT PRIMARY KEY,
+                failures INTEGER NOT NULL DEFAULT 0,
+                window_start TEXT,
+                locked_until TEXT)"""])
+
+
 def _seal_plaintext_passcodes(db) -> None:
     """Passcodes written before they were sealed (orders and open drafts): sealed now, with the
     key beside the station file, so the file no longer holds them in plain text."""
