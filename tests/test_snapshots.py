@@ -27,6 +27,7 @@ from conftest import TAIPEI, MovableClock
 from desk_pilot import settle, sign_in, tick, type_in, wait_until
 
 from deskapp.app import DeskApp
+from deskapp.station import Station
 
 # The station's "now" in every snapshot: a Tuesday morning at the station.
 MOMENT = dt.datetime(2026, 11, 24, 10, 0, tzinfo=TAIPEI)
@@ -572,3 +573,47 @@ async def test_the_voucher_preview_shows_its_lines_whole_at_80x24(snap_app, loca
         assert len(inside) >= 8, text
         cut = [cell for cell in inside if cell not in lines]
         assert not cut, (cut, text)
+
+
+# ---------------------------------------------------------------- the board and the kiosk
+
+def station_copy(demo_stations, tmp_path, locale: str) -> Path:
+    db = tmp_path / "station" / "station.db"
+    db.parent.mkdir()
+    src, dst = sqlite3.connect(demo_stations(locale)), sqlite3.connect(db)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return db
+
+
+async def kiosk_home(pilot):
+    await settle(pilot.app, pilot)
+
+
+async def kiosk_progress(pilot):
+    await settle(pilot.app, pilot)
+    number = numbers(pilot.app.station.store.path)["CAM-A10002"]  # a demo order ready at the counter
+    phone = pilot.app.station.store.query_one(
+        "SELECT p.phone FROM customer_phones p JOIN repair_orders o ON o.customer_id = p.customer_id"
+        " WHERE o.number = ?", (number,))["phone"]
+    await pilot.press("4")
+    await settle(pilot.app, pilot)
+    await pilot.press(*number, "enter", *"".join(ch for ch in phone if ch.isdigit())[-4:], "enter")
+    await settle(pilot.app, pilot)
+
+
+WINDOWS = {"board": None, "kiosk_home": kiosk_home, "kiosk_progress": kiosk_progress}
+
+
+@pytest.mark.parametrize("window,size", [(w, s) for w in WINDOWS for s in SIZES], ids=lambda v: str(v))
+def test_board_and_kiosk(snap_compare, demo_stations, tmp_path, fixed_zone, window, size):
+    from deskapp.app import BoardApp, KioskApp
+
+    station = Station.open(station_copy(demo_stations, tmp_path, "zh_TW"), locale="zh_TW", clock=MovableClock(MOMENT))
+    app = (BoardApp(station, speak=False) if window == "board"
+           else KioskApp(station, terminal="KIOSK-1"))
+    reach = WINDOWS[window] or kiosk_home
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=steadily(reach))
