@@ -627,3 +627,7 @@ async def test_the_work_list_cursor_stays_on_screen_to_the_last_order(desk, size
         await pilot.press("up")
         await pilot.pause()
         assert shown[-2] in screen_text(app)
+        await pilot.press("home")  # the first order, as in any list
+        assert mine.cursor_row == 0 and shown[0] in screen_text(app)
+        await pilot.press("end")
+        assert mine.cursor_row == len(shown) - 1 and shown[-1] in screen_text(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
@@ -229,7 +230,15 @@ class StationTable(DataTable):
     Textual 8.2.8 measures rows added after the first paint on idle and widens the columns,
     but only clears its line caches when a row has an automatic height: a header painted
     before the rows arrived (rows come from a worker) stayed at the labels' widths above the
-    wider rows, depending on whether a paint fell between the two."""
+    wider rows, depending on whether a paint fell between the two.
+
+    Home and End go to the first and the last order, as in any list (Textual's DataTable
+    moves a row cursor nowhere on Home: it scrolls to the leftmost column)."""
+
+    BINDINGS = [
+        Binding("home", "scroll_top", "First", show=False),
+        Binding("end", "scroll_bottom", "Last", show=False),
+    ]
 
     async def _on_idle(self, event) -> None:
         before = [column.get_render_width(self) for column in self.ordered_columns]
