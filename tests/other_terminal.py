@@ -7,6 +7,7 @@ show what this process committed.
     python tests/other_terminal.py DB receive SERIAL ENGINEER    (taken in, on ENGINEER's bench)
     python tests/other_terminal.py DB ready SERIAL               (repaired by 陳志明, ready at the counter)
     python tests/other_terminal.py DB hand-over NUMBER COLLEAGUE (a manager moves it to COLLEAGUE)
+    python tests/other_terminal.py DB declined SERIAL LINE       (quote declined: to collect unrepaired)
 """
 
 from __future__ import annotations
@@ -56,6 +57,24 @@ def main(db: str, action: str, *args: str) -> None:
         print(number)
     elif action == "ready":
         print(ready_order(station, reception, staff(station, "陳志明"), first_customer(station), serial=args[0]))
+    elif action == "declined":  # quoted, declined, to be collected unrepaired; its voucher printed
+        from builders import CODE
+
+        from deskapp.bench.quotes import QuoteLine, answer_quote, send_quote
+        from deskapp.documents.thermal import new_check_code
+        from deskapp.orders.creation import IntakeInput, create_order
+        from deskapp.orders.moves import advance, assign_engineer
+
+        engineer = staff(station, "陳志明")
+        number = create_order(station, reception, IntakeInput(
+            customer_id=first_customer(station), product_line=args[1], serial=args[0],
+            fault_reported="no picture")).number
+        assign_engineer(station, reception, number, engineer.staff_id)
+        advance(station, engineer, number, "start_diagnosis")
+        send_quote(station, engineer, number, [QuoteLine("part", "Sensor", 1, 3200)])
+        answer_quote(station, engineer, number, approved=False, method="phone", return_method="collect")
+        new_check_code(station, reception, number, CODE)
+        print(number)
     elif action == "hand-over":
         from deskapp.bench.work_list import give
 

@@ -202,7 +202,7 @@ def test_the_repair_order_carries_everything_the_customer_takes_home(station, te
     assert d["parts"] == [("sensor cable", "1", "no — sent back to the maker")]
     assert ("Approved quote", "NT$4,500") in d["charges"] and d["due"] == "NT$0"
     assert "NO WARRANTY" in d["repair_warranty"] and "consent" in d["repair_warranty"]
-    assert d["warranty_scope"].startswith("Covers the original fault only: no picture")
+    assert d["warranty_scope"] == station.tr.t("doc.warranty_scope_none")  # no warranty: no free rework promised
     assert d["sticker"] == "no — no-warranty repair" and d["card"] == "yes"
     assert d["holder_check"] == "voucher check code" and d["verified_by"] == "王小明"
     assert "invoice offered, declined" in d["payments"][0][0]

@@ -341,3 +341,34 @@ async def test_bad_input_at_the_counter_gets_a_message_under_its_field_and_keeps
         await settle(app, pilot)
         assert screen_name(app) == "ManagerApprovalScreen" and error_under(app, "waive_reason") == "Required."
     assert state_of(desk, n) == "ready"
+
+
+async def test_a_device_returned_unrepaired_is_not_spoken_of_as_repaired(desk):
+    """The counter's phrases and the repair order for a device going back unrepaired: no
+    "your device has been repaired", no "the charge for this repair", no free rework promised."""
+    from conftest import run_python
+
+    from deskapp.documents.a4 import repair_order_data
+    from deskapp.settings.i18n import translator
+
+    done = run_python("tests/other_terminal.py", str(desk), "declined", "NB-X14-0042", "laptop")  # out of warranty
+    assert done.returncode == 0, done.stderr
+    number = done.stdout.strip()
+    tr = translator("en")
+    app = new_app(desk, "en", terminal="C1")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(app, pilot, "Paul Pickup")
+        await scan_and_check(app, pilot, number)
+        assert screen_name(app) == "SignOffScreen"
+        said = text(app, "#prompter")
+        assert "returned without repair" in said and "has been repaired" not in said
+        app.screen.query_one("#checklist").focus()
+        await pilot.press("a")
+        await type_in(app, pilot, "signed_by", "黃淑芬")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert screen_name(app) == "FeesScreen"
+        said = text(app, "#prompter")
+        assert "inspection" in said and "this repair" not in said
+    d = repair_order_data(Station.open(desk, locale="en", clock=fixed_clock()), number)
+    assert d["warranty_scope"] == tr.t("doc.warranty_scope_none")

@@ -149,9 +149,12 @@ def repair_order_data(station, number: str) -> dict:
         "waiver": d["money"]["waiver_reason"],
         "waived_line": waived,
         "repair_warranty": warranty,
-        "warranty_scope": tr.t("doc.warranty_scope" if station.policy.rework_free else "doc.warranty_scope_charged",
-                               fault=d["fault"]["confirmed"] or d["fault"]["reported"],
-                               hours=station.policy.rework_target_hours),
+        # no repair warranty (returned unrepaired, or repaired without one as agreed): no free rework promised
+        "warranty_scope": (tr.t("doc.warranty_scope_none")
+                           if d["repair"]["outcome"] == "unrepaired" or not d["repair"]["warranty_months"]
+                           else tr.t("doc.warranty_scope" if station.policy.rework_free else "doc.warranty_scope_charged",
+                                     fault=d["fault"]["confirmed"] or d["fault"]["reported"],
+                                     hours=station.policy.rework_target_hours)),
         "sticker": _yes_no(tr, d["pickup"]["sticker_applied"], d["pickup"]["sticker_reason"]),
         "card": _yes_no(tr, d["pickup"]["card_left"], d["pickup"]["card_reason"]),
         "verified_by": d["verification"]["signed_by"],

@@ -64,7 +64,8 @@ class FeesScreen(CounterStep):
             lines.append(tr.t("fees.not_agreed"))
         self.query_one("#fee-total", Static).update("\n".join(lines))
         self.query_one(Teleprompter).show(tr.t("fees.title"), [
-            tr.phrase("sign_off.fee_before_charging", amount=money(max(f["due"], 0)))])
+            tr.phrase("sign_off.fee_before_charging_unrepaired" if self.view.order.outcome == "unrepaired"
+                      else "sign_off.fee_before_charging", amount=money(max(f["due"], 0)))])
 
     def action_agree(self) -> None:
         self.ask("agree", agree_and_read, self.app.station, self.app.actor, self.number)

@@ -91,7 +91,8 @@ class RepairOrderScreen(CounterStep):
         tr = self.app.tr
         self.ask("preview", receipt_preview, self.app.station, self.number)
         self.query_one(Teleprompter).show(tr.t("rorder.title"), [
-            tr.phrase("sign_off.operate_confirm", customer=self.view.customer_name)])
+            tr.phrase("sign_off.operate_confirm_unrepaired" if self.view.order.outcome == "unrepaired"
+                      else "sign_off.operate_confirm", customer=self.view.customer_name)])
         if str(self.view.order.state) in ("ready", "return_unrepaired"):  # at the counter, not handed over yet
             self.report(tr.t("rorder.not_released"))
 

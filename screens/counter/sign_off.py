@@ -50,7 +50,8 @@ class SignOffScreen(CounterStep):
         if self.view.order.outcome == "unrepaired":  # returned unrepaired: nothing to confirm fixed
             self.query_one("#fault_gone", Checkbox).display = False
         self.query_one(Teleprompter).show(tr.t("signoff.title"), [
-            tr.phrase("sign_off.operate_confirm", customer=self.view.customer_name)])
+            tr.phrase("sign_off.operate_confirm_unrepaired" if self.view.order.outcome == "unrepaired"
+                      else "sign_off.operate_confirm", customer=self.view.customer_name)])
         self.query_one("#signed_by", Input).value = ""
 
     def _set(self, item: str, result: str) -> None:
