@@ -365,6 +365,9 @@ class StepScreen(DeskScreen):
         if seen is None:
             return  # the first look
         self.order_changed()
+        status = self.query("#status")
+        if status and status.first().has_class("error"):
+            return  # a refusal on the status line already says what the other terminal did
         if event["terminal"] != self.app.actor.terminal:
             from deskapp.rules.text import clean
 

@@ -199,8 +199,10 @@ def test_the_demo_closed_orders_reprint_as_complete_a4_repair_orders(tmp_path, l
     closed = [n for (n,) in conn.execute("SELECT number FROM repair_orders WHERE state = 'closed' ORDER BY id")]
     rework = conn.execute("SELECT number FROM repair_orders WHERE rework_of IS NOT NULL AND state = 'closed'").fetchone()
     no_warranty = conn.execute("SELECT number FROM repair_orders WHERE no_warranty_consent = 1").fetchone()
+    warrantied = {n for (n,) in conn.execute(
+        "SELECT number FROM repair_orders WHERE repair_warranty_months > 0 AND outcome != 'unrepaired'")}
     conn.close()
-    assert len(closed) >= 3 and rework and no_warranty
+    assert len(closed) >= 3 and rework and no_warranty and warrantied
     texts = {}
     for number in closed:
         out = tmp_path / f"{number}.pdf"
@@ -211,12 +213,18 @@ def test_the_demo_closed_orders_reprint_as_complete_a4_repair_orders(tmp_path, l
         pages = [" ".join(p.extract_text().split()) for p in reader.pages]  # wrapped lines joined
         assert len(pages) == 3, f"{number}: one page a copy"
         texts[number] = pages
+        scope = words[-2] if locale != "en" else words[-1]  # the warranty's scope: only with a repair warranty
         for word in words:
+            if word == scope and number not in warrantied:  # returned unrepaired, or no warranty agreed
+                continue
             assert any(word in p for p in pages), (number, word)
         if find_cjk_font() is not None:  # the font travels with the document
             assert "/FontFile2" in font_files(out.read_bytes())
     assert {"zh_TW": "事先徵得客戶同意", "zh_CN": "事先征得客户同意", "en": "agreed by the customer"}[locale] in \
         texts[no_warranty[0]][2]
+    # no repair warranty: no free rework promised under it
+    assert {"zh_TW": "無維修保固", "zh_CN": "无维修保修", "en": "No repair warranty"}[locale] in texts[no_warranty[0]][2]
+    assert all(scope not in p for p in texts[no_warranty[0]])
     assert {"zh_TW": "返修原單", "zh_CN": "返修原单", "en": "Rework of"}[locale] in texts[rework[0]][0]
     for doc in ("quote", "checklist"):
         out = tmp_path / f"{doc}.pdf"
