@@ -232,6 +232,8 @@ def test_a_code_waiting_for_its_paper_is_shown_only_to_who_printed_it_or_a_manag
     import_sales(station, team["manager"], tmp_path)
     n = create_order(station, team["reception"], IntakeInput(customer_id=customer.id, product_line="camera",
                                                              serial="CAM-NEW-1", fault_reported="x")).number
+    with refused("error.no_code_yet"):  # nothing printed yet: not "the voucher has it"
+        show_check_code_once(station, team["reception"], n)
     with pytest.raises(PrintFailed):
         print_voucher(station, team["reception"], n)
     with refused("error.code_not_yours"):

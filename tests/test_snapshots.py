@@ -620,3 +620,16 @@ def test_board_and_kiosk(snap_compare, demo_stations, tmp_path, fixed_zone, wind
            else SnapKiosk(station, terminal="KIOSK-1"))
     reach = WINDOWS[window] or kiosk_home
     assert snap_compare(app, terminal_size=SIZES[size], run_before=steadily(reach))
+
+
+async def test_the_code_asked_for_before_the_voucher_is_printed_says_print_first(snap_app):
+    from desk_pilot import screen_text
+
+    app = snap_app("en")
+    async with app.run_test(size=SIZES["80x24"]) as pilot:
+        await steadily(SCREENS["voucher"])(pilot)
+        await pilot.press("c")  # before P: there is no code yet
+        await settle(app, pilot)
+        said = str(app.screen.query_one("#voucher-status").render())
+        assert said == app.tr.t("error.no_code_yet", number=app.screen.number)
+        assert "the voucher has it" not in screen_text(app)

@@ -256,6 +256,8 @@ def show_check_code_once(station, actor, number: str) -> str:
         if row["state"] in ("released", "closed", "cancelled"):
             raise DomainError("error.voucher_after_release", number=row["number"])
         pending = conn.execute("SELECT * FROM voucher_codes_pending WHERE order_id = ?", (row["id"],)).fetchone()
+        if pending is None and not row["voucher_code_hash"]:  # nothing printed or tried yet
+            raise DomainError("error.no_code_yet", number=row["number"])
         if pending is None:
             raise DomainError("error.no_code_waiting", number=row["number"])
         if getattr(actor, "role", None) != "manager" and (actor.staff_id is None
