@@ -152,22 +152,28 @@ class SnapApp(DeskApp):
             event.widget.cursor_blink = False
 
 
+def station_copy(demo_stations, tmp_path, locale: str) -> Path:
+    """A fresh copy of the demo station of ``locale`` (with the key its passcodes are sealed with)."""
+    db = tmp_path / "station" / "station.db"
+    db.parent.mkdir()
+    src, dst = sqlite3.connect(demo_stations(locale)), sqlite3.connect(db)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    key = Path(f"{demo_stations(locale)}.key")
+    if key.exists():
+        shutil.copy2(key, f"{db}.key")
+    return db
+
+
 @pytest.fixture
 def snap_app(demo_stations, tmp_path, fixed_zone):
     """``snap_app(locale)``: the app on a fresh copy of the demo station, its clock fixed at MOMENT."""
 
     def make(locale: str) -> SnapApp:
-        db = tmp_path / "station" / "station.db"
-        db.parent.mkdir()
-        src, dst = sqlite3.connect(demo_stations(locale)), sqlite3.connect(db)
-        try:
-            src.backup(dst)
-        finally:
-            src.close()
-            dst.close()
-        key = Path(f"{demo_stations(locale)}.key")  # the key its passcodes are sealed with goes along
-        if key.exists():
-            shutil.copy2(key, f"{db}.key")
+        db = station_copy(demo_stations, tmp_path, locale)
         return SnapApp(db, locale=locale, clock=MovableClock(MOMENT), terminal=TERMINAL)
 
     return make
@@ -576,18 +582,6 @@ async def test_the_voucher_preview_shows_its_lines_whole_at_80x24(snap_app, loca
 
 
 # ---------------------------------------------------------------- the board and the kiosk
-
-def station_copy(demo_stations, tmp_path, locale: str) -> Path:
-    db = tmp_path / "station" / "station.db"
-    db.parent.mkdir()
-    src, dst = sqlite3.connect(demo_stations(locale)), sqlite3.connect(db)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return db
-
 
 async def kiosk_home(pilot):
     await settle(pilot.app, pilot)
