@@ -33,7 +33,51 @@ def _sign_in_screen():
     return SignInScreen()
 
 
-class DeskApp(App):
+class StationWatch:
+    """One watch of the station file and of the clock for a whole app, never paused: its
+    screens are told (StationChanged), the header clocks repainted when the minute turns.
+    Shared by the desk, the board and the kiosk; a screen coming back to the front asks it
+    to look at once (``DeskScreen.on_screen_resume``)."""
+
+    _seen_version = None
+    _seen_minute = None
+
+    def start_watching(self) -> None:
+        self._seen_version = None
+        self._seen_minute = None
+        self.set_interval(WATCH_S, self.watch_station, name="station watch")
+
+    def use_station_timezone(self) -> None:
+        """The board and the kiosk show the station's wall clock, whatever the machine's."""
+        if self.is_headless is False and hasattr(time, "tzset"):
+            os.environ["TZ"] = self.station.config.timezone
+            time.tzset()
+
+    def watch_station(self) -> None:
+        from deskapp.screens.messages import StationChanged
+        from deskapp.screens.widgets import MinuteClock
+
+        minute = (self.clock().astimezone() if self.clock is not None else dt.datetime.now()).strftime("%H:%M")
+        if minute != self._seen_minute:
+            self._seen_minute = minute
+            for screen in self.screen_stack:  # a clock behind a dialog is seen too
+                for clock in screen.query(MinuteClock):
+                    clock.refresh()
+        station = self.station
+        if station is None:
+            return
+        try:
+            version = station.store.data_version()
+        except Exception:  # the file busy past its timeout, or gone: the next beat looks again
+            log.warning("station watch: data_version failed", exc_info=True)
+            return
+        if version != self._seen_version:
+            self._seen_version = version
+            for screen in self.screen_stack:
+                screen.post_message(StationChanged(version))
+
+
+class DeskApp(StationWatch, App):
     """The front desk. ``station`` is None until the worker has opened the file;
     ``actor`` is None until someone signs in."""
 
@@ -73,34 +117,7 @@ class DeskApp(App):
 
     def on_mount(self) -> None:
         localize_bindings(self, self.tr)
-        # One watch of the station file and of the clock for the whole app, never paused: the
-        # screens are told (StationChanged), the header clocks repainted when the minute turns.
-        self._seen_version = None
-        self._seen_minute = None
-        self.set_interval(WATCH_S, self.watch_station, name="station watch")
-
-    def watch_station(self) -> None:
-        from deskapp.screens.messages import StationChanged
-        from deskapp.screens.widgets import MinuteClock
-
-        minute = (self.clock().astimezone() if self.clock is not None else dt.datetime.now()).strftime("%H:%M")
-        if minute != self._seen_minute:
-            self._seen_minute = minute
-            for screen in self.screen_stack:  # a clock behind a dialog is seen too
-                for clock in screen.query(MinuteClock):
-                    clock.refresh()
-        station = self.station
-        if station is None:
-            return
-        try:
-            version = station.store.data_version()
-        except Exception:  # the file busy past its timeout, or gone: the next beat looks again
-            log.warning("station watch: data_version failed", exc_info=True)
-            return
-        if version != self._seen_version:
-            self._seen_version = version
-            for screen in self.screen_stack:
-                screen.post_message(StationChanged(version))
+        self.start_watching()
 
     # Textual's own words (the palette, its system commands) in the station's language.
     def get_system_commands(self, screen):
@@ -290,7 +307,7 @@ def log_to_file(db_path: Path) -> Path | None:
     return path
 
 
-class BoardApp(App):
+class BoardApp(StationWatch, App):
     """The waiting area's display board (``deskapp board``): read-only, no sign-in, no staff
     screen, no command palette. It follows the station file with the same one watch as the
     desk (StationChanged to its screen) and keeps its header clock turning. The station is
@@ -314,15 +331,9 @@ class BoardApp(App):
         from deskapp.screens.board import BoardScreen
 
         localize_bindings(self, self.tr)
-        if self.is_headless is False and hasattr(time, "tzset"):  # the station's wall clock
-            os.environ["TZ"] = self.station.config.timezone
-            time.tzset()
-        self._seen_version = None
-        self._seen_minute = None
-        self.set_interval(WATCH_S, self.watch_station, name="station watch")
+        self.use_station_timezone()
+        self.start_watching()
         self.push_screen(BoardScreen())
-
-    watch_station = DeskApp.watch_station
 
 
 def run_board(db_path: Path, *, locale: str | None = None, speak: bool = True) -> int:
@@ -334,7 +345,7 @@ def run_board(db_path: Path, *, locale: str | None = None, speak: bool = True) -
     return app.return_code or 0
 
 
-class KioskApp(App, inherit_bindings=False):
+class KioskApp(StationWatch, App, inherit_bindings=False):
     """The customers' query terminal (``deskapp kiosk``): queue numbers and an order's
     progress, nothing else. No key of Textual's own (no Ctrl+Q, no palette), no staff screen,
     and back to its first screen after ``idle_s`` seconds without a key or a click."""
@@ -361,16 +372,10 @@ class KioskApp(App, inherit_bindings=False):
         from deskapp.screens.kiosk import KioskHomeScreen
 
         localize_bindings(self, self.tr)
-        if self.is_headless is False and hasattr(time, "tzset"):
-            os.environ["TZ"] = self.station.config.timezone
-            time.tzset()
-        self._seen_version = None
-        self._seen_minute = None
-        self.set_interval(WATCH_S, self.watch_station, name="station watch")
+        self.use_station_timezone()
+        self.start_watching()
         self.set_interval(1.0, self.reset_when_idle, name="idle reset")
         self.push_screen(KioskHomeScreen())
-
-    watch_station = DeskApp.watch_station
 
     async def on_event(self, event) -> None:
         from textual import events

@@ -71,6 +71,11 @@ class DeskScreen(Screen):
         if getattr(self, "_stale", False):  # changed while another screen was in front of it
             self._stale = False
             self.station_changed()
+        # Back in front, often after this terminal's own write (an order closed at farewell):
+        # look at the file now rather than show the old list until the next watch beat.
+        look = getattr(self.app, "watch_station", None)
+        if look is not None:
+            look()
 
     # ---- asking services (workers) and hearing back (Messages)
 

@@ -22,6 +22,7 @@ from desk_pilot import (
     sign_in,
     tick,
     type_in,
+    wait_until,
 )
 
 from deskapp.counter.farewell import farewell
@@ -115,7 +116,8 @@ async def test_release_with_the_right_code_then_repair_order_and_farewell(desk):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert screen_name(app) == "PickupScreen" and state_of(desk, n) == "closed"
-        assert app.screen.query_one("#waiting").row_count == 0  # it left the counter's list
+        # it leaves the counter's list (a live list: its reread follows the close)
+        await wait_until(pilot, lambda: app.screen.query_one("#waiting").row_count == 0, what="order off the list")
     pdf = desk.parent / "documents" / f"{n}-repair-order.pdf"
     reader = PdfReader(pdf)
     assert len(reader.pages) == 3  # station stub, engineer copy, customer copy
