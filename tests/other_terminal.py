@@ -8,10 +8,14 @@ show what this process committed.
     python tests/other_terminal.py DB ready SERIAL               (repaired by 陳志明, ready at the counter)
     python tests/other_terminal.py DB hand-over NUMBER COLLEAGUE (a manager moves it to COLLEAGUE)
     python tests/other_terminal.py DB declined SERIAL LINE       (quote declined: to collect unrepaired)
+
+On the tests' fixed clock, unless OTHER_TERMINAL_CLOCK=real: then on the machine's, as the
+apps served to a browser by `deskapp serve` run (a board shows today's numbers).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -35,7 +39,8 @@ def first_customer(station) -> int:
 
 
 def main(db: str, action: str, *args: str) -> None:
-    station = Station.open(db, locale="en", clock=fixed_clock())
+    real = os.environ.get("OTHER_TERMINAL_CLOCK") == "real"
+    station = Station.open(db, locale="en", **({} if real else {"clock": fixed_clock()}))
     reception = staff(station, "Amy Reception")
     if action == "take-number":
         from deskapp.reception.queue import take_number

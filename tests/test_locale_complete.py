@@ -149,7 +149,8 @@ def cli_words() -> set[str]:
     words = {"deskapp", "init", "demo", "import", "sales", "queue", "take", "order", "list", "show", "reprint",
              "staff", "add", "db", "locale", "version", "json", "state", "limit", "doc", "printer", "out", "manager",
              "show", "code", "role", "help", "tcp", "file", "usb", "serial", "VID", "PID", "csv", "pdf",
-             "board", "no", "speech", "kiosk", "terminal", "idle", "KIOSK"}
+             "board", "no", "speech", "kiosk", "terminal", "idle", "KIOSK", "serve", "desk", "host", "port",
+             "toml", "serve.host", "serve.port"}
     roles = tuple(key.split(".", 1)[1] for key in translator("en").catalog if key.startswith("role."))
     return words | {w for value in DOCUMENTS + SERVICES + roles for w in re.findall(r"[a-z]+", value)}
 

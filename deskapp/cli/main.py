@@ -34,13 +34,14 @@ EXIT_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 
 def _commands():
-    from deskapp.cli import orders, queue, records, station
+    from deskapp.cli import orders, queue, records, serve, station
 
     return {
         ("init", None): station.cmd_init,
         ("demo", None): station.cmd_demo,
         ("board", None): station.cmd_board,
         ("kiosk", None): station.cmd_kiosk,
+        ("serve", None): serve.cmd_serve,
         ("import-sales", None): records.cmd_import,
         ("queue", "take"): queue.cmd_queue_take,
         ("order", "list"): orders.cmd_order_list,

@@ -116,6 +116,11 @@ def build_parser(tr, default_db: Path) -> argparse.ArgumentParser:
     kiosk = command(sub, "kiosk", "cli.kiosk_help", common)
     kiosk.add_argument("--terminal", default="KIOSK", metavar=tr.t("metavar.name"), help=tr.t("cli.kiosk_terminal_help"))
     kiosk.add_argument("--idle", type=float, default=20.0, metavar=tr.t("metavar.seconds"), help=tr.t("cli.kiosk_idle_help"))
+    serve = command(sub, "serve", "cli.serve_help", common)
+    serve.add_argument("mode", nargs="?", choices=("board", "kiosk", "desk"), default="board",
+                       help=tr.t("cli.serve_mode_help"))
+    serve.add_argument("--host", default=None, metavar=tr.t("metavar.host"), help=tr.t("cli.serve_host_help"))
+    serve.add_argument("--port", type=int, default=None, metavar=tr.t("metavar.port"), help=tr.t("cli.serve_port_help"))
     imp = command(sub, "import-sales", "cli.import_help", common, as_json)
     imp.add_argument("file", type=Path, metavar=tr.t("metavar.csv"), help=tr.t("cli.csv_help"))
 

@@ -21,10 +21,10 @@ CONTACT_KEYS = ("phone", "fax", "email", "address", "hours", "line")
 LOCALIZED_KEYS = ("name", *CONTACT_KEYS)
 # Every key station.toml may have; anything else is a typo and refused, with its name.
 TOP_KEYS = ("name", "locale", "timezone", "numbers", "contact", "localized", "printer", "documents", "assignment",
-            "service_hours", "holidays")
+            "service_hours", "holidays", "serve")
 TABLE_KEYS = {"numbers": ("order_prefix", "queue_prefix"), "printer": ("url", "paper_mm", "encoding"),
               "documents": ("pdf_font", "pdf_dir"), "contact": CONTACT_KEYS, "service_hours": WEEKDAYS,
-              "holidays": ("closed",)}
+              "holidays": ("closed",), "serve": ("host", "port", "font")}
 # The hours the station keeps when station.toml says nothing: Mon-Fri 09:00-12:00, 13:00-17:30.
 DEFAULT_WEEK = tuple(((dt.time(9), dt.time(12)), (dt.time(13), dt.time(17, 30))) if i < 5 else () for i in range(7))
 
@@ -55,6 +55,9 @@ class StationConfig:
     pdf_dir: str = ""  # where A4 PDFs are written; empty: "documents" beside the station file
     assignment: dict[str, list[str]] = field(default_factory=dict)
     service_hours: ServiceHours = field(default_factory=lambda: ServiceHours(DEFAULT_WEEK))
+    serve_host: str = "127.0.0.1"  # where `deskapp serve` listens
+    serve_port: int = 8000
+    serve_font: str = ""  # a CJK font for the browsers; empty: the first one found
 
     def text(self, key: str, locale: str) -> str:
         """A customer-facing value (name, address, hours) in ``locale``, falling back to the default."""
@@ -150,6 +153,16 @@ def load_station_config(station_dir: Path | None = None, locale: str | None = No
     documents = raw.get("documents", {})
     pdf_font = str(documents.get("pdf_font", "")).strip()
     pdf_dir = str(documents.get("pdf_dir", "")).strip()
+    serve = raw.get("serve", {})
+    serve_host = serve.get("host", "127.0.0.1")
+    if not isinstance(serve_host, str) or not re.fullmatch(r"[0-9A-Za-z.:\[\]-]{1,253}", serve_host):
+        raise bad("serve.host", "must be an address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every network)")
+    serve_port = serve.get("port", 8000)
+    if not isinstance(serve_port, int) or isinstance(serve_port, bool) or not 1 <= serve_port <= 65535:
+        raise bad("serve.port", "must be a whole number 1-65535")
+    serve_font = serve.get("font", "")
+    if not isinstance(serve_font, str):
+        raise bad("serve.font", "must be a font file's path (or empty)")
     assignment = {}
     if not isinstance(raw.get("assignment", {}), dict):
         raise bad("assignment", "must be a table")
@@ -172,6 +185,9 @@ def load_station_config(station_dir: Path | None = None, locale: str | None = No
         pdf_dir=pdf_dir,
         assignment=assignment,
         service_hours=service_hours,
+        serve_host=serve_host,
+        serve_port=serve_port,
+        serve_font=serve_font.strip(),
     )
 
 
