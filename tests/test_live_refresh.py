@@ -217,3 +217,28 @@ async def test_the_board_says_calls_are_not_spoken_where_no_speech_engine_is_ins
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert "Calls are not spoken" in screen_text(app)
+
+
+async def test_two_desks_driven_side_by_side_see_each_others_numbers(desk):
+    """Pilot on both: two apps on one station file in this process, each its own store
+    connections and watch. A number taken with keys at one desk is counted at the other; the
+    other calls it with a key, and the first desk's count follows."""
+    first, second = new_app(desk, "en", terminal="R1"), new_app(desk, "en", terminal="R2")
+    async with first.run_test(size=(100, 30)) as one, second.run_test(size=(100, 30)) as two:
+        await sign_in(first, one, "Amy Reception")
+        await sign_in(second, two, "Amy Reception")
+        assert screen_name(first) == screen_name(second) == "GreetingScreen"
+        assert tile(first, "drop-off").startswith("0") and tile(second, "drop-off").startswith("0")
+        await one.press("t")  # desk 1: take a number for a drop-off
+        await settle(first, one)
+        assert screen_name(first) == "QueueScreen"
+        await one.press("1")
+        await settle(first, one)
+        await wait_until(two, lambda: tile(second, "drop-off").startswith("1"), SHOWN_WITHIN_S,
+                         "the number taken at desk 1 is counted at desk 2")
+        await one.press("escape")
+        await settle(first, one)
+        await two.press("n")  # desk 2 calls it
+        await settle(second, two)
+        await wait_until(one, lambda: tile(first, "drop-off").startswith("0"), SHOWN_WITHIN_S,
+                         "called at desk 2: nobody waiting at desk 1 either")
