@@ -250,3 +250,30 @@ def test_the_repair_order_receipt_prints_on_the_thermal_printer(tmp_path, printe
     receipt.find("客戶聯")
     receipt.find("本次維修不保修")
     assert receipt.find("保修期")[0].startswith("保修期")
+
+
+@pytest.mark.parametrize("url", ["tcp://127.0.0.1:99999", "tcp://127.0.0.1:port", "tcp://:9100",
+                                 "serial:/dev/ttyUSB0?baud=12345", "lpt1"])
+def test_a_printer_url_that_cannot_work_is_refused_when_the_station_opens_not_at_the_first_print(tmp_path, url):
+    from deskapp.rules.errors import ConfigError
+    from deskapp.settings.station_config import load_station_config
+
+    (tmp_path / "station.toml").write_text(f'[printer]\nurl = "{url}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_station_config(tmp_path)
+    assert refused.value.params["key"] == "printer.url"
+    assert "must be like" in refused.value.params["problem"] or "must start" in refused.value.params["problem"]
+    # the command line says so too, in a manager's words (exit 3: a data file to fix)
+    done = run_python("-m", "deskapp", "--db", str(tmp_path / "station.db"), "--locale", "en", "init")
+    assert done.returncode == 3 and "printer.url" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_taiwans_big5_prints_the_characters_cp950_added():
+    """碁 and 銹 are in CP950 (the Big5 of Taiwan's printers and of Windows), not in the 1984
+    Big5: a Traditional station (auto) prints them, a printer set to plain big5 cannot."""
+    from deskapp.printing.thermal.escpos import encoding_for
+
+    assert encoding_for("zh_TW") == encoding_for("en") == "cp950" and encoding_for("zh_CN") == "gb18030"
+    doc = Document("t", (Field("客戶", "王碁銹"),))
+    assert "王碁銹" in "".join(decode(render(doc, encoding="cp950"), "cp950").text)
+    assert "王??" in "".join(decode(render(doc, encoding="big5"), "big5").text)

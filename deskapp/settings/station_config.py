@@ -145,11 +145,17 @@ def load_station_config(station_dir: Path | None = None, locale: str | None = No
     if paper not in (58, 80):
         raise bad("printer.paper_mm", "must be 58 or 80")
     encoding = printer.get("encoding", "auto")
-    if encoding not in ("auto", "big5", "gb18030", "ascii"):
-        raise bad("printer.encoding", "must be auto, big5, gb18030 or ascii")
+    if encoding not in ("auto", "cp950", "big5", "gb18030", "ascii"):
+        raise bad("printer.encoding", "must be auto, cp950, big5, gb18030 or ascii")
     url = str(printer.get("url", "")).strip()
-    if url and not re.match(r"^(tcp://|file:|usb:|serial:)", url):
-        raise bad("printer.url", "must start with tcp://, file:, usb: or serial: (or be empty)")
+    if url:
+        from deskapp.printing.errors import PrinterError
+        from deskapp.printing.thermal.connectors import check_url
+
+        try:  # checked now, not at the first print: tcp://host:99999 is refused here
+            check_url(url)
+        except PrinterError as error:
+            raise bad("printer.url", f"must be like {error.detail} (or be empty)") from None
     documents = raw.get("documents", {})
     pdf_font = str(documents.get("pdf_font", "")).strip()
     pdf_dir = str(documents.get("pdf_dir", "")).strip()

@@ -19,14 +19,19 @@ from urllib.parse import parse_qs, urlsplit
 from deskapp.printing.errors import PrinterError
 
 TIMEOUT_S = 4.0
+BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 
 
 def check_url(url: str) -> str:
     """Validate a printer URL; return it, or raise PrinterError saying what is wrong."""
     parts = urlsplit(url.strip())
     if parts.scheme == "tcp":
-        if not parts.hostname or not parts.port:
-            raise PrinterError(url, "tcp://HOST:PORT")
+        try:
+            port = parts.port
+        except ValueError:  # a port past 65535, or not a number
+            port = None
+        if not parts.hostname or not port:
+            raise PrinterError(url, "tcp://HOST:PORT (PORT 1-65535, usually 9100)")
     elif parts.scheme == "file":
         if not (parts.path or parts.netloc):
             raise PrinterError(url, "file:/path")
@@ -39,6 +44,9 @@ def check_url(url: str) -> str:
     elif parts.scheme == "serial":
         if not parts.path:
             raise PrinterError(url, "serial:/dev/ttyUSB0?baud=9600")
+        baud = parse_qs(parts.query).get("baud", ["9600"])[0]
+        if not baud.isdigit() or int(baud) not in BAUDS:
+            raise PrinterError(url, f"serial:PORT?baud=N, N one of {', '.join(map(str, BAUDS))}")
     else:
         raise PrinterError(url, "tcp://, file:, usb: or serial:")
     return url.strip()

@@ -24,7 +24,9 @@ from deskapp.printing.thermal.layout import char_bytes, field_lines, pad, wrap
 from escpos.printer import Dummy
 
 COLUMNS = {58: 32, 80: 48}
-ENCODINGS = ("big5", "gb18030", "ascii")
+# cp950: the Big5 of Taiwan's printers and of Windows (Big5 with 碁, 銹 and the other
+# characters Microsoft added); big5 for a printer that has only the 1984 set.
+ENCODINGS = ("cp950", "big5", "gb18030", "ascii")
 
 ESC_INIT = b"\x1b@"
 CHINESE_ON = b"\x1c&"  # FS &
@@ -39,13 +41,14 @@ def encode(text: str, encoding: str) -> bytes:
 
 
 def encoding_for(locale: str, configured: str = "auto") -> str:
-    """The printer's encoding: as configured, else GB18030 for Simplified, Big5 otherwise."""
+    """The printer's encoding: as configured, else GB18030 for Simplified, CP950 (Taiwan's
+    Big5) otherwise."""
     if configured != "auto":
         return configured
-    return "gb18030" if locale == "zh_CN" else "big5"
+    return "gb18030" if locale == "zh_CN" else "cp950"
 
 
-def render(doc: Document, *, paper_mm: int = 80, encoding: str = "big5") -> bytes:
+def render(doc: Document, *, paper_mm: int = 80, encoding: str = "cp950") -> bytes:
     if encoding not in ENCODINGS:
         raise ValueError(f"encoding must be one of {ENCODINGS}")
     columns = COLUMNS[paper_mm]
@@ -98,7 +101,7 @@ def render(doc: Document, *, paper_mm: int = 80, encoding: str = "big5") -> byte
     return p.output
 
 
-def preview(doc: Document, *, paper_mm: int = 80, encoding: str = "big5") -> list[str]:
+def preview(doc: Document, *, paper_mm: int = 80, encoding: str = "cp950") -> list[str]:
     """The document as the paper will show it, for the screen (barcodes drawn as bars)."""
     columns = COLUMNS[paper_mm]
     out: list[str] = []
