@@ -47,6 +47,14 @@ class StationWatch:
         self._seen_minute = None
         self.set_interval(WATCH_S, self.watch_station, name="station watch")
 
+    def browser_gone(self) -> bool:
+        """Served to a browser (``deskapp serve``), the app reads its keys from textual-serve's
+        pipe; when that server is gone the pipe ends, and Textual's web driver stops reading
+        but leaves the app running, a process nobody sees. It ends instead."""
+        thread = getattr(self._driver, "_key_thread", None)
+        return (os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver") and thread is not None
+                and thread.ident is not None and not thread.is_alive())
+
     def use_station_timezone(self) -> None:
         """The board and the kiosk show the station's wall clock, whatever the machine's."""
         if self.is_headless is False and hasattr(time, "tzset"):
@@ -56,6 +64,10 @@ class StationWatch:
     def watch_station(self) -> None:
         from deskapp.screens.messages import StationChanged
         from deskapp.screens.widgets import MinuteClock
+
+        if self.browser_gone():
+            self.exit()
+            return
 
         minute = (self.clock().astimezone() if self.clock is not None else dt.datetime.now()).strftime("%H:%M")
         if minute != self._seen_minute:

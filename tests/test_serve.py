@@ -31,6 +31,19 @@ TESTS = Path(__file__).resolve().parent
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)")
 
 
+def apps_on(db: Path) -> list[int]:
+    """The processes running deskapp on this station file (the server's app processes)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            words = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if str(db).encode() in words and b"serve" not in words and proc.name.isdigit():
+            found.append(int(proc.name))
+    return found
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -67,6 +80,11 @@ def serving(db: Path, mode: str, locale: str = "zh_TW"):
             server.kill()
             server.wait()
         log.close()
+        # the app processes it started for the browsers end with it
+        deadline = time.monotonic() + 15
+        while apps_on(db) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not apps_on(db), "app processes were left running after the server stopped"
 
 
 class BrowserPage:
