@@ -377,8 +377,7 @@ class StepScreen(DeskScreen):
             from deskapp.rules.text import clean
 
             tr = self.app.tr
-            what = tr.t(f"event.{event['kind']}") if tr.has(f"event.{event['kind']}") else event["kind"]
-            self.say(tr.t("app.changed_elsewhere", number=self.number, what=what,
+            self.say(tr.t("app.changed_elsewhere", number=self.number, what=tr.event(event["kind"]),
                           who=clean(event["actor"]), terminal=clean(event["terminal"])))
 
     def order_changed(self) -> None:

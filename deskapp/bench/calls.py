@@ -69,10 +69,10 @@ def notify_script(station, actor, number: str) -> dict:
     tr = station.tr
     address = station.config.text("address", tr.locale)
     if order.outcome == "unrepaired":  # declined, unrepairable or withdrawn: collect it (or it is shipped)
-        return {"customer": customer.name, "phones": list(customer.phones),
+        return {"number": order.number, "customer": customer.name, "phones": list(customer.phones),
                 "phrase": tr.phrase("notify.unrepaired", engineer=actor.name, customer=customer.name),
                 "someone_else": tr.phrase("notify.someone_else_unrepaired", customer=customer.name, address=address)}
-    return {"customer": customer.name, "phones": list(customer.phones),
+    return {"number": order.number, "customer": customer.name, "phones": list(customer.phones),
             "phrase": tr.phrase("notify.repaired", engineer=actor.name, customer=customer.name),
             "someone_else": tr.phrase("notify.someone_else", customer=customer.name, address=address)}
 

@@ -58,8 +58,7 @@ def cmd_order_show(args, tr) -> int:
         out.append(f"{t.t('cli.charges')}: {money(m['charged'])}  {t.t('cli.due')}: {money(m['due'])}")
         out.append(f"{t.t('cli.events')}:")
         for e in d["events"]:
-            kind = t.t(f"event.{e['kind']}") if t.has(f"event.{e['kind']}") else e["kind"]
-            out.append(f"  {local_time(station, e['at'])}  {e['actor']}@{e['terminal']}  {kind}")
+            out.append(f"  {local_time(station, e['at'])}  {e['actor']}@{e['terminal']}  {t.event(e['kind'])}")
         print(lines(out))
     return 0
 

@@ -108,6 +108,11 @@ class Translator:
     def has(self, key: str) -> bool:
         return key in self.catalog
 
+    def event(self, kind: str) -> str:
+        """An event log entry's kind in words (``event.<kind>``); the kind itself if the
+        catalog has no words for it (an event written by a newer deskapp)."""
+        return self.t(f"event.{kind}") if self.has(f"event.{kind}") else kind
+
     def t(self, key: str, /, **params: object) -> str:
         template = self.catalog.get(key) or self._fallback.get(key)
         if template is None:

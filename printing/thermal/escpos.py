@@ -120,9 +120,11 @@ def preview(doc: Document, *, paper_mm: int = 80, encoding: str = "cp950") -> li
         elif isinstance(block, Signature):
             out += ["", "", "_" * (columns * 2 // 3)] + wrap(block.label, columns, encoding)
         elif isinstance(block, Barcode):
-            out += [pad("▌║▌▌║▌║║▌▌║▌║▌", columns, encoding, "center").rstrip(), pad(block.data, columns, encoding, "center").rstrip()]
+            # the bars stand in for what the printer draws: one screen column each, whatever
+            # the printer's encoding makes of these characters
+            out += ["▌║▌▌║▌║║▌▌║▌║▌".center(columns).rstrip(), pad(block.data, columns, encoding, "center").rstrip()]
         elif isinstance(block, QRCode):
-            out += [pad("▛▀▀▜ QR", columns, encoding, "center").rstrip(), pad("▙▄▄▟ " + block.data, columns, encoding, "center").rstrip()]
+            out += ["▛▀▀▜ QR".center(columns).rstrip(), ("▙▄▄▟ " + block.data).center(columns).rstrip()]
     if doc.cut:
         out.append("✂ " + "- " * (columns // 2 - 1))
     return out

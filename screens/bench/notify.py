@@ -70,6 +70,8 @@ class NotifyScreen(DeskScreen):
 
     @on(DataTable.RowHighlighted)
     def show_script(self) -> None:
+        """The call's script for the order under the cursor, read in a worker (a cursor held
+        down asks once more after the last answer, not once per row)."""
         from deskapp.bench.calls import notify_script
 
         tr = self.app.tr
@@ -77,7 +79,12 @@ class NotifyScreen(DeskScreen):
         if number is None:
             self.query_one(Teleprompter).show(tr.t("bench.notify_prompter"), [tr.t("bench.nobody_to_notify")])
             return
-        s = notify_script(self.app.station, self.app.actor, number)
+        self.reread("script", notify_script, self.app.station, self.app.actor, number)
+
+    def answered_script(self, s: dict) -> None:
+        if s["number"] != self.selected():
+            return  # the cursor moved on: its own answer follows
+        tr = self.app.tr
         # the phone is in the list (a border title is cut at 80 columns: "黃淑芬 0…")
         self.query_one(Teleprompter).show(f"{tr.t('bench.notify_prompter')} · {clean(s['customer'])}",
                                           [s["phrase"], s["someone_else"]])

@@ -74,15 +74,22 @@ class VoucherScreen(DeskScreen):
         label.update(clean(message))
         label.set_class(error, "error")
         self._status_text = message
+        self._status_error = error
 
     def say(self, message: str, error: bool = False) -> None:
-        self.status(message, error)  # "waiting for the station file", a refusal: beside the voucher
+        """"Waiting for the station file", a refusal: beside the voucher. The waiting notice
+        keeps what the line said before it, to come back with the answer."""
+        waiting = self.app.tr.t("app.waiting_for_store")
+        if message == waiting and getattr(self, "_status_text", "") != waiting:
+            self._before_waiting = (getattr(self, "_status_text", ""), getattr(self, "_status_error", False))
+        self.status(message, error)
 
     def waited(self) -> None:
-        """The answer came: the waiting notice beside the voucher goes (the answer may say more),
-        not what an earlier answer said (a refusal stays until the next key)."""
+        """The answer came: the waiting notice beside the voucher goes and what was there before
+        it is back (the step's hint: press P to print); the answer's handler may say more.
+        What an earlier answer said (a refusal) stays until the next key."""
         if getattr(self, "_status_text", "") == self.app.tr.t("app.waiting_for_store"):
-            self.status("")
+            self.status(*getattr(self, "_before_waiting", ("", False)))
 
     def action_print(self) -> None:
         self.print_documents(reprint=self.printed, with_tag=True)
