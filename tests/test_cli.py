@@ -164,3 +164,27 @@ def test_demo_leaves_orders_at_every_step_of_the_bench(demo_db):
     assert q("SELECT COUNT(*) FROM promises") == 1
     assert q("SELECT COUNT(*) FROM repair_orders WHERE state = 'ready' AND notified_at IS NULL") >= 1
     assert q("SELECT COUNT(*) FROM repair_orders WHERE state = 'ready' AND notified_at IS NOT NULL") == 1
+
+
+def test_init_writes_the_stations_own_settings_commented_and_printer_list_says_where_the_printer_is_set(tmp_path):
+    from deskapp.settings.station_config import load_station_config
+
+    db = tmp_path / "new" / "station.db"
+    done = deskapp("init", "--db", str(db))
+    toml = db.parent / "station.toml"
+    assert done.returncode == 0 and EN.t("cli.settings_written", path=toml) in done.stdout
+    text = toml.read_text(encoding="utf-8")
+    assert "# [printer]" in text and "# url = " in text
+    assert load_station_config(db.parent, "en") == load_station_config(None, "en")  # commented: changes nothing
+    shown = deskapp("printer", "list", "--db", str(db))
+    assert EN.t("cli.printer_none") in shown.stdout and "data/station.toml" in shown.stdout
+    # uncommented: the printer is this station's, and said so
+    toml.write_text(text.replace("# [printer]", "[printer]").replace('# url = ""', 'url = "tcp://192.168.1.50:9100"'),
+                    encoding="utf-8")
+    listed = json.loads(deskapp("printer", "list", "--db", str(db), "--json").stdout)
+    assert listed["url"] == "tcp://192.168.1.50:9100" and listed["set_in"] == str(toml)
+    assert listed["encoding"] == "cp950" and listed["auto"] is True
+    # a station's own settings are never written over
+    again = deskapp("demo", "--db", str(tmp_path / "new" / "other.db"))
+    assert again.returncode == 0 and EN.t("cli.settings_written", path=toml) not in again.stdout
+    assert 'url = "tcp://192.168.1.50:9100"' in toml.read_text(encoding="utf-8")

@@ -260,7 +260,9 @@ def test_read_commands_never_create_a_station_and_say_how_to_make_one(tmp_path):
         assert "deskapp init" in result.stderr and "deskapp demo" in result.stderr
     assert list(tmp_path.iterdir()) == []
     made = deskapp("init", "--db", str(path), "--locale", "en")
-    assert made.returncode == 0 and made.stdout == translator("en").t("cli.created", path=path) + "\n"
+    en = translator("en")
+    assert made.returncode == 0 and made.stdout == (en.t("cli.created", path=path) + "\n"
+                                                    + en.t("cli.settings_written", path=path.parent / "station.toml") + "\n")
     assert deskapp("order", "list", "--db", str(path), "--locale", "en").stdout == "No orders.\n"
 
 
@@ -304,7 +306,9 @@ def test_the_apps_first_run_builds_a_demo_station_and_says_where(tmp_path):
             child.kill()
         os.close(primary)
     said = screen[:screen.index(b"\x1b")].decode("utf-8").replace("\r\n", "\n")  # before the app draws
-    assert said == translator("en").t("cli.first_run", path=expected) + "\n"
+    en = translator("en")
+    assert said == (en.t("cli.first_run", path=expected) + "\n"
+                    + en.t("cli.settings_written", path=expected.parent / "station.toml") + "\n")
     kind = sqlite3.connect(expected).execute("SELECT value FROM meta WHERE key = 'kind'").fetchone()[0]
     assert kind == "demo"
 

@@ -49,6 +49,7 @@ def _commands():
         ("reprint", None): orders.cmd_reprint,
         ("staff", "add"): records.cmd_staff_add,
         ("staff", "list"): records.cmd_staff_list,
+        ("printer", "list"): station.cmd_printer_list,
     }
 
 
@@ -117,7 +118,7 @@ def _run(argv: list[str]) -> int:
 
         return _guarded(cmd_app, args, tr)
     sub = getattr(args, "queue_command", None) or getattr(args, "order_command", None) or \
-        getattr(args, "staff_command", None)
+        getattr(args, "staff_command", None) or getattr(args, "printer_command", None)
     return _guarded(_commands()[(args.command, sub)], args, tr)
 
 

@@ -145,6 +145,10 @@ def build_parser(tr, default_db: Path) -> argparse.ArgumentParser:
     rep.add_argument("--manager", metavar=tr.t("metavar.name"), help=tr.t("cli.manager_help"))
     rep.add_argument("--show-code", action="store_true", help=tr.t("cli.show_code_help"))
 
+    printer = command(sub, "printer", "cli.printer_group_help")
+    psub = printer.add_subparsers(dest="printer_command", metavar=tr.t("metavar.command"), required=True)
+    command(psub, "list", "cli.printer_list_help", common, as_json)
+
     staff = command(sub, "staff", "cli.staff_help")
     ssub = staff.add_subparsers(dest="staff_command", metavar=tr.t("metavar.command"), required=True)
     sadd = command(ssub, "add", "cli.staff_add_help", common)

@@ -68,6 +68,38 @@ def cmd_init(args, tr) -> int:
     with opened(args, create=True) as station:
         mark_station(station, "live")
         print(station.tr.t("cli.created", path=path))
+        settings_written(station.tr, path)
+    return 0
+
+
+def settings_written(tr, path: Path) -> None:
+    """``init`` and ``demo``: the station's own station.toml, all commented, beside its file."""
+    from deskapp.settings.station_config import write_station_template
+
+    written = write_station_template(path.parent)
+    if written is not None:
+        print(tr.t("cli.settings_written", path=written))
+
+
+def cmd_printer_list(args, tr) -> int:
+    """``printer list``: the printer configured, what it prints, and where that was set."""
+    from deskapp.cli.output import emit_json, table
+    from deskapp.documents.thermal import printer_summary
+
+    with opened(args) as station:
+        summary = printer_summary(station)
+        if args.json:
+            emit_json(summary)
+            return 0
+        t = station.tr
+        rows = [
+            [t.t("cli.col_printer"), summary["url"] or t.t("cli.printer_none")],
+            [t.t("cli.col_paper"), t.t("cli.paper_columns", mm=summary["paper_mm"], columns=summary["columns"])],
+            [t.t("cli.col_encoding"), summary["encoding"] + (f" ({t.t('cli.printer_auto')})" if summary["auto"] else "")],
+            [t.t("cli.col_prints"), t.t("cli.list_separator").join(t.t(f"cli.printed_{d}") for d in summary["documents"])],
+            [t.t("cli.col_set_in"), summary["set_in"]],
+        ]
+        print(table(rows))
     return 0
 
 
@@ -81,6 +113,7 @@ def cmd_demo(args, tr) -> int:
         print(tr.t("cli.demo_refused_live", path=path), file=sys.stderr)
         return 1
     print(tr.t("cli.demo_created", path=path, **summary))
+    settings_written(tr, path)
     return 0
 
 
@@ -132,6 +165,10 @@ def cmd_app(args, tr) -> int:
 
         build_demo(path, locale=locale)
         print(tr.t("cli.first_run", path=path), file=sys.stderr)
+        from deskapp.settings.station_config import write_station_template
+
+        if (written := write_station_template(path.parent)) is not None:
+            print(tr.t("cli.settings_written", path=written), file=sys.stderr)
     from deskapp.app import run_app
 
     return run_app(path, locale=locale)

@@ -113,6 +113,22 @@ def preview_lines(station, doc) -> list[str]:
     return preview(doc, paper_mm=station.config.paper_mm, encoding=_encoding(station))
 
 
+# What the station's thermal printer prints (one printer for all of them, for now).
+THERMAL_DOCUMENTS = ("queue_ticket", "voucher", "device_tag", "receipt")
+
+
+def printer_summary(station) -> dict:
+    """The configured printer as a manager reads it: URL (empty: none, shown on screen only),
+    paper, the encoding in use, the documents it prints, and the file that set it."""
+    from deskapp.printing.thermal.escpos import COLUMNS
+    from deskapp.settings.station_config import printer_source
+
+    config = station.config
+    return {"url": config.printer_url, "paper_mm": config.paper_mm, "columns": COLUMNS[config.paper_mm],
+            "encoding": _encoding(station), "auto": config.printer_encoding == "auto",
+            "documents": list(THERMAL_DOCUMENTS), "set_in": str(printer_source(station.store.path.parent))}
+
+
 def _encoding(station) -> str:
     return encoding_for(station.config.locale, station.config.printer_encoding)
 

@@ -236,3 +236,43 @@ def _date(value, bad) -> dt.date:
         except ValueError:
             pass
     raise bad("holidays.closed", f"{value!r} is not a date YYYY-MM-DD")
+
+
+def printer_source(station_dir: Path | None) -> Path:
+    """The station.toml the printer settings come from: the station's own if it sets any of
+    them, else the bundled default."""
+    own = Path(station_dir) / "station.toml" if station_dir is not None else None
+    if own is not None and own.is_file() and read_toml(own).get("printer"):
+        return own
+    return data_path("station.toml")
+
+
+def write_station_template(station_dir: Path) -> Path | None:
+    """A station.toml beside a new station file, every setting of the bundled one commented
+    out (so it changes nothing until a line is uncommented): where the printer, the hours,
+    the address are set is then in plain sight. None if the station already has its own."""
+    import os
+
+    target = Path(station_dir) / "station.toml"
+    if target.exists():
+        return None
+    bundled = data_path("station.toml").read_text(encoding="utf-8").splitlines()
+    head = [
+        "# This station's own settings. Every line below is the bundled default, commented out:",
+        "# uncomment a line (and its [table] heading) to change it for this station. deskapp",
+        "# checks this file at every start and names the key of a value it refuses.",
+        "#",
+        "# To print: set [printer] url, e.g. url = \"tcp://192.168.1.50:9100\"; then",
+        "# `deskapp printer list` shows what is configured and where it came from.",
+        "",
+    ]
+    body = [line if not line.strip() or line.lstrip().startswith("#") else f"# {line}" for line in bundled[2:]]
+    part = target.with_name(f".station.toml.{os.getpid()}.part")
+    part.write_text("\n".join(head + body) + "\n", encoding="utf-8")
+    try:  # whole or not at all, and never over a station.toml written meanwhile
+        os.link(part, target)
+    except FileExistsError:
+        return None
+    finally:
+        part.unlink()
+    return target
