@@ -13,10 +13,10 @@ from bench import common
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("which", nargs="*", metavar="writes|lookups|concurrency|ui|paste|walkthrough")
+    parser.add_argument("which", nargs="*", metavar="writes|lookups|concurrency|ui|paste|walkthrough|load")
     parser.add_argument("--orders", type=int, default=1_000_000)
     args = parser.parse_args()
-    known = ["writes", "lookups", "concurrency", "ui", "paste", "walkthrough"]
+    known = ["writes", "lookups", "concurrency", "ui", "paste", "walkthrough", "load"]
     unknown = [w for w in args.which if w not in known]
     if unknown:
         parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(known)}")
@@ -46,6 +46,10 @@ def main() -> None:
         from bench import walkthrough
 
         walkthrough.run()
+    if "load" in which:
+        from bench import load
+
+        load.run()
 
 
 if __name__ == "__main__":

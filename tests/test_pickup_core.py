@@ -333,3 +333,33 @@ def test_a_repair_record_as_long_as_a_page_still_makes_a_repair_order(station, t
     pdf = write_pdf(station, team["pickup"], n, "repair-order")
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 6  # cut short on the order, the rest on a page attached to each copy
     assert get_order(station, n).repair_warranty_months == 3  # a repair always has its warranty period
+
+
+def test_the_check_codes_slow_hash_is_never_computed_under_the_write_lock(station, team, ready, tmp_path,
+                                                                          monkeypatch):
+    """scrypt takes tens of milliseconds: under the write lock every other terminal would wait
+    for it (the load benchmark found a voucher print holding the station for 60 ms). Issuing a
+    voucher's code and checking it at the counter hash before the lock, decide under it."""
+    import deskapp.counter.voucher_check as counter
+    import deskapp.documents.thermal as thermal
+    from deskapp.documents.thermal import print_voucher
+
+    n = ready()
+    under_lock = []
+
+    def watching(real):
+        def call(*args, **kwargs):
+            under_lock.append(station.store.conn.in_transaction)
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(thermal, "hash_secret", watching(thermal.hash_secret))
+    monkeypatch.setattr(counter, "matches", watching(counter.matches))
+    intake = create_order(station, team["reception"], IntakeInput(
+        customer_id=get_order(station, n).customer_id, product_line="camera", serial="CAM-NEW-2",
+        fault_reported="no picture"))
+    code = print_voucher(station, team["reception"], intake.number, printer=f"file:{tmp_path / 'printer.bin'}")
+    with refused("error.not_ready_for_pickup"):
+        check_voucher(station, team["pickup"], intake.number, code)  # not ready yet: refused, after the hash
+    check_voucher(station, team["pickup"], n, CODE)
+    assert under_lock and not any(under_lock)

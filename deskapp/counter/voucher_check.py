@@ -107,6 +107,11 @@ def check_voucher(station, actor, number: str, code: str) -> None:
         raise ValidationError("check_code", "error.check_code_needed")
     allowed = station.policy.wrong_voucher_codes_allowed
     locked = dead = ok = False
+    # The slow hash before the write lock (other terminals would wait for it); the decision
+    # under the lock, on the row as it is then (a code reissued meanwhile is hashed again).
+    seen = station.store.query_one("SELECT voucher_code_salt, voucher_code_hash FROM repair_orders WHERE number = ?",
+                                   (normalise_order_number(number),))
+    seen_ok = bool(seen) and matches(code, seen["voucher_code_salt"], seen["voucher_code_hash"])
     with station.store.write() as conn:  # what happened is committed first, then refused
         row = ready_row(conn, number, station)
         failures = row["pickup_failures"]
@@ -118,7 +123,9 @@ def check_voucher(station, actor, number: str, code: str) -> None:
             events.record(conn, station, actor, "pickup.locked_attempt", order_id=row["id"], subject=row["number"],
                           data={"code_dead": True})
         else:
-            ok = matches(code, row["voucher_code_salt"], row["voucher_code_hash"])
+            same = seen is not None and (row["voucher_code_salt"], row["voucher_code_hash"]) == (
+                seen["voucher_code_salt"], seen["voucher_code_hash"])
+            ok = seen_ok if same else matches(code, row["voucher_code_salt"], row["voucher_code_hash"])
             if not ok:
                 failures += 1
                 conn.execute("UPDATE repair_orders SET pickup_failures = ? WHERE id = ?", (failures, row["id"]))

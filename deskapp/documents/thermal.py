@@ -212,6 +212,10 @@ def issue_voucher_code(station, actor, number: str, *, reprint: bool = False, pr
     from deskapp.orders.model import locked_row
     from deskapp.storage.sealed import seal, unseal
 
+    # The slow hash (scrypt, ~60 ms) before the write lock, not under it: every other terminal
+    # would wait for it. Unused if a code is still waiting for its paper.
+    fresh, salt = generate_check_code(), new_salt()
+    digest = hash_secret(fresh, salt)
     with station.store.write() as conn:
         row = locked_row(conn, number)
         if row["state"] in ("released", "closed", "cancelled"):
@@ -224,10 +228,9 @@ def issue_voucher_code(station, actor, number: str, *, reprint: bool = False, pr
         if pending is not None:
             code = unseal(station.store, _pending_context(row["id"]), pending["sealed"])
         else:
-            code = generate_check_code()
-            salt = new_salt()
+            code = fresh
             conn.execute("UPDATE repair_orders SET voucher_code_hash = ?, voucher_code_salt = ?, updated_at = ? "
-                         "WHERE id = ?", (hash_secret(code, salt), salt, now, row["id"]))
+                         "WHERE id = ?", (digest, salt, now, row["id"]))
             conn.execute("INSERT INTO voucher_codes_pending (order_id, sealed, staff_id, issued_at) VALUES (?, ?, ?, ?)",
                          (row["id"], seal(station.store, _pending_context(row["id"]), code), actor.staff_id, now))
             events.record(conn, station, actor, "voucher.code_issued", order_id=row["id"], subject=row["number"])
@@ -267,6 +270,10 @@ def show_check_code_once(station, actor, number: str) -> str:
     from deskapp.orders.model import locked_row
     from deskapp.storage.sealed import unseal
 
+    # The slow hash (scrypt, ~60 ms) before the write lock, not under it: every other terminal
+    # would wait for it. Unused if a code is still waiting for its paper.
+    fresh, salt = generate_check_code(), new_salt()
+    digest = hash_secret(fresh, salt)
     with station.store.write() as conn:
         row = locked_row(conn, number)
         if row["state"] in ("released", "closed", "cancelled"):

@@ -49,8 +49,10 @@ def take_number(station, actor, service: str) -> QueueTicket:
     """Issue the next number of ``service`` today. Unique and strictly increasing across terminals."""
     _require_service(service)
     day = station.today()
-    issued_at = to_db(station.now())
     with station.store.write() as conn:
+        # the time taken under the lock: numbers and times in the same order at every terminal
+        # (the counter calls by time, then number)
+        issued_at = to_db(station.now())
         number = next_queue_number(conn, service, day)
         code = queue_code(station.config.queue_prefix[service], number)
         cur = conn.execute(
