@@ -242,3 +242,39 @@ async def test_two_desks_driven_side_by_side_see_each_others_numbers(desk):
         await settle(second, two)
         await wait_until(one, lambda: tile(first, "drop-off").startswith("0"), SHOWN_WITHIN_S,
                          "called at desk 2: nobody waiting at desk 1 either")
+
+
+async def test_a_bench_and_the_counter_driven_side_by_side_the_ready_order_appears_at_the_counter(desk):
+    """Pilot on both: the engineer marks a repaired order ready with Ctrl+E on the repair
+    screen; the pickup counter, open in another app on the same file, lists it by itself."""
+    from deskapp.bench.repair import PartUsed, record_repair, set_repair_warranty
+    from deskapp.orders.creation import IntakeInput, create_order
+    from deskapp.orders.moves import advance, assign_engineer
+
+    st = Station.open(desk, locale="en", clock=fixed_clock())
+    staff = {r["name"]: r for r in st.store.query("SELECT id, name, role FROM staff")}
+    reception = Actor(name="Amy Reception", terminal="R1", staff_id=staff["Amy Reception"]["id"], role="reception")
+    engineer = Actor(name="陳志明", terminal="B1", staff_id=staff["陳志明"]["id"], role="engineer")
+    customer = st.store.query_one("SELECT id FROM customers ORDER BY id LIMIT 1")["id"]
+    number = create_order(st, reception, IntakeInput(customer_id=customer, product_line="camera", serial=SERIALS[6],
+                                                     fault_reported="no picture")).number
+    assign_engineer(st, reception, number, engineer.staff_id)
+    advance(st, engineer, number, "start_diagnosis")
+    advance(st, engineer, number, "start_repair")
+    record_repair(st, engineer, number, "Replaced the sensor cable", [PartUsed("cable", 1, True, "")], 20)
+    set_repair_warranty(st, engineer, number, 3)
+    st.close()
+
+    bench, counter = new_app(desk, "en", terminal="B1"), new_app(desk, "en", terminal="C1")
+    async with bench.run_test(size=(100, 30)) as b, counter.run_test(size=(100, 30)) as c:
+        await sign_in(counter, c, "Paul Pickup")
+        assert screen_name(counter) == "PickupScreen" and number not in rows_of(counter, "#waiting")
+        await sign_in(bench, b, "陳志明")
+        bench.screen.query_one("#mine").focus()
+        await b.press("enter")  # the only order on this bench: the repair screen
+        await settle(bench, b)
+        assert screen_name(bench) == "RepairScreen"
+        await b.press("ctrl+e")
+        await settle(bench, b)
+        await wait_until(c, lambda: number in rows_of(counter, "#waiting"), SHOWN_WITHIN_S,
+                         "marked ready at the bench, listed at the counter")

@@ -517,13 +517,22 @@ def steadily(reach):
 
         await wait_until(pilot, at_rest, what="the screen at rest")
         # a "waiting for the station file" toast a loaded machine raised is not the screen's
-        # picture: it goes (any other toast stays, the passcode's for one)
+        # picture: it goes (any other toast stays, the passcode's for one), also one raised
+        # while the tables settle (a read the live refresh started on a busy machine)
         waiting = app.tr.t("app.waiting_for_store")
-        for note in list(app._notifications):
-            if note.message == waiting:
+
+        def drop_waiting_toasts() -> bool:
+            found = [note for note in list(app._notifications) if note.message == waiting]
+            for note in found:
                 app._unnotify(note)
+            return bool(found)
+
+        drop_waiting_toasts()
         await pilot.pause(0.3)  # tables size their columns once their rows are in
         await wait_until(pilot, at_rest, what="the screen at rest")
+        while drop_waiting_toasts():
+            await pilot.pause(0.1)
+            await wait_until(pilot, at_rest, what="the screen at rest")
     return run_before
 
 
